@@ -1,0 +1,308 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Text;
+using ZmqNative.Interop;
+
+namespace ZmqNative;
+
+/// <summary>
+/// One message frame owned by libzmq (a <c>zmq_msg_t</c>, zmq_msg_init(3)). Reuse one instance
+/// in a receive loop: each receive replaces its content, with no managed allocation per message.
+/// </summary>
+/// <remarks>
+/// <para>Its <see cref="Data"/> is a view of libzmq's memory, valid until the message is received
+/// into, sent, rebuilt or disposed. Sending moves the content to libzmq and leaves the message empty.</para>
+/// <para>Large payloads can be sent without copying: <see cref="ZeroCopy(ReadOnlyMemory{byte}, out ZmqMessageTracker)"/>
+/// pins managed memory and hands it to libzmq, which releases the pin when it is done with it.</para>
+/// <para>Like a socket, a message is used by one thread at a time. Dispose it to release its
+/// content at once; an undisposed message is released when garbage-collected.</para>
+/// </remarks>
+public sealed unsafe class ZmqMessage : IDisposable
+{
+    private LibZmq.zmq_msg_t* _msg;
+
+    /// <summary>Creates an empty message (zmq_msg_init).</summary>
+    public ZmqMessage()
+    {
+        _msg = Allocate();
+        LibZmq.zmq_msg_init(_msg);
+    }
+
+    /// <summary>Creates a message of <paramref name="size"/> bytes for the caller to fill through <see cref="Data"/> (zmq_msg_init_size).</summary>
+    /// <param name="size">The size in bytes.</param>
+    public ZmqMessage(int size)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(size);
+        _msg = Allocate();
+        if (LibZmq.zmq_msg_init_size(_msg, (nuint)size) != 0)
+        {
+            Free();
+            ZmqException.ThrowLast("zmq_msg_init_size(" + size + ")");
+        }
+    }
+
+    /// <summary>Creates a message holding a copy of <paramref name="data"/>.</summary>
+    /// <param name="data">The bytes.</param>
+    public ZmqMessage(ReadOnlySpan<byte> data)
+        : this(data.Length)
+    {
+        data.CopyTo(Data);
+    }
+
+    /// <summary>Creates a message holding the UTF-8 bytes of <paramref name="text"/>.</summary>
+    /// <param name="text">The text.</param>
+    public ZmqMessage(string text)
+        : this(Encoding.UTF8.GetByteCount(text ?? throw new ArgumentNullException(nameof(text))))
+    {
+        Encoding.UTF8.GetBytes(text, Data);
+    }
+
+    /// <summary>Releases the message's content if <see cref="Dispose"/> was not called.</summary>
+    ~ZmqMessage() => Release();
+
+    /// <summary>
+    /// Payloads shorter than this are copied by <see cref="ZeroCopy(ReadOnlyMemory{byte}, out ZmqMessageTracker)"/>
+    /// instead of pinned: below it, copying costs less than the pin and the callback.
+    /// Default 64 KiB (pyzmq measured the same crossover).
+    /// </summary>
+    public static int ZeroCopyThreshold { get; set; } = 64 * 1024;
+
+    /// <summary>The size of the content in bytes (zmq_msg_size).</summary>
+    public int Size => (int)LibZmq.zmq_msg_size(Pointer);
+
+    /// <summary>The content: a view of libzmq's memory, valid until the message changes.</summary>
+    public Span<byte> Data
+    {
+        get
+        {
+            var msg = Pointer;
+            return new Span<byte>(LibZmq.zmq_msg_data(msg), (int)LibZmq.zmq_msg_size(msg));
+        }
+    }
+
+    /// <summary>Whether more frames of the same multipart message follow this one (zmq_msg_more), after a receive.</summary>
+    public bool More => LibZmq.zmq_msg_more(Pointer) != 0;
+
+    /// <summary>
+    /// The routing id of the peer (draft SERVER and PEER sockets, zmq_msg_routing_id): set by a
+    /// receive, and to be set before a send to say where the message goes. 0 means none.
+    /// </summary>
+    public uint RoutingId
+    {
+        get => LibZmq.zmq_msg_routing_id(Pointer);
+        set
+        {
+            if (LibZmq.zmq_msg_set_routing_id(Pointer, value) != 0)
+            {
+                ZmqException.ThrowLast("zmq_msg_set_routing_id(" + value + ")");
+            }
+        }
+    }
+
+    /// <summary>The group of a RADIO/DISH message (draft, zmq_msg_group): at most 255 bytes of UTF-8; null when none.</summary>
+    public string? Group
+    {
+        get
+        {
+            byte* group = LibZmq.zmq_msg_group(Pointer);
+            return group is null || *group == 0 ? null : Marshal.PtrToStringUTF8((nint)group);
+        }
+
+        set
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            byte[] utf8 = new byte[Encoding.UTF8.GetByteCount(value) + 1];
+            Encoding.UTF8.GetBytes(value, utf8);
+            fixed (byte* p = utf8)
+            {
+                if (LibZmq.zmq_msg_set_group(Pointer, p) != 0)
+                {
+                    ZmqException.ThrowLast("zmq_msg_set_group(" + value + ")");
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// A metadata property of a received message (zmq_msg_gets(3)): "Socket-Type", "Routing-Id",
+    /// "User-Id" (set by ZAP authentication), "Peer-Address", or an application property ("X-...").
+    /// </summary>
+    /// <param name="name">The property name.</param>
+    /// <returns>Its value, or null when the message has no such property.</returns>
+    public string? GetProperty(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        byte[] utf8 = new byte[Encoding.UTF8.GetByteCount(name) + 1];
+        Encoding.UTF8.GetBytes(name, utf8);
+        fixed (byte* p = utf8)
+        {
+            byte* value = LibZmq.zmq_msg_gets(Pointer, p);
+            return value is null ? null : Marshal.PtrToStringUTF8((nint)value);
+        }
+    }
+
+    /// <summary>Replaces the content with a copy of <paramref name="data"/>.</summary>
+    /// <param name="data">The bytes.</param>
+    public void Rebuild(ReadOnlySpan<byte> data)
+    {
+        Rebuild(data.Length);
+        data.CopyTo(Data);
+    }
+
+    /// <summary>Replaces the content with <paramref name="size"/> uninitialised bytes to fill through <see cref="Data"/>.</summary>
+    /// <param name="size">The size in bytes.</param>
+    public void Rebuild(int size)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(size);
+        var msg = Pointer;
+        LibZmq.zmq_msg_close(msg);
+        if (LibZmq.zmq_msg_init_size(msg, (nuint)size) != 0)
+        {
+            int errno = LibZmq.zmq_errno();
+            LibZmq.zmq_msg_init(msg);
+            throw ZmqException.FromErrno(errno, "zmq_msg_init_size(" + size + ")");
+        }
+    }
+
+    /// <summary>Copies the content into a new array.</summary>
+    /// <returns>The bytes.</returns>
+    public byte[] ToArray() => Data.ToArray();
+
+    /// <summary>Decodes the content as UTF-8.</summary>
+    /// <returns>The text.</returns>
+    public override string ToString() => Encoding.UTF8.GetString(Data);
+
+    /// <summary>
+    /// Creates a message over <paramref name="data"/> without copying it (zmq_msg_init_data(3)):
+    /// the memory is pinned until libzmq has sent it and calls back, which <paramref name="tracker"/>
+    /// reports. Do not change the memory before then. Payloads under <see cref="ZeroCopyThreshold"/>
+    /// are copied instead (the tracker is then done at once).
+    /// </summary>
+    /// <param name="data">The payload.</param>
+    /// <param name="tracker">Tells when libzmq no longer uses <paramref name="data"/>.</param>
+    /// <returns>The message, to send with <see cref="ZmqSocket.Send(ZmqMessage, bool)"/>.</returns>
+    public static ZmqMessage ZeroCopy(ReadOnlyMemory<byte> data, out ZmqMessageTracker tracker)
+    {
+        if (data.Length < ZeroCopyThreshold)
+        {
+            tracker = ZmqMessageTracker.Done;
+            return new ZmqMessage(data.Span);
+        }
+
+        var message = new ZmqMessage(); // empty: zmq_msg_init_data may overwrite it
+        tracker = new ZmqMessageTracker();
+        var pin = data.Pin();
+        var state = GCHandle.Alloc(new PinnedPayload(pin, tracker));
+        if (LibZmq.zmq_msg_init_data(message._msg, pin.Pointer, (nuint)data.Length, &ReleasePinned, (void*)GCHandle.ToIntPtr(state)) != 0)
+        {
+            int errno = LibZmq.zmq_errno();
+            state.Free();
+            pin.Dispose();
+            tracker.Complete();
+            LibZmq.zmq_msg_init(message._msg);
+            message.Dispose();
+            throw ZmqException.FromErrno(errno, "zmq_msg_init_data");
+        }
+
+        return message;
+    }
+
+    /// <summary>Releases the content (zmq_msg_close) and the native storage. Harmless when called again.</summary>
+    public void Dispose()
+    {
+        Release();
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>The native zmq_msg_t; throws when disposed.</summary>
+    internal LibZmq.zmq_msg_t* Pointer
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get
+        {
+            var msg = _msg;
+            if (msg is null)
+            {
+                ThrowDisposed();
+            }
+
+            return msg;
+        }
+    }
+
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    private static void ReleasePinned(void* data, void* hint)
+    {
+        // Called by libzmq (often on one of its I/O threads) when it is done with the memory.
+        // Must not throw into native code.
+        try
+        {
+            var handle = GCHandle.FromIntPtr((nint)hint);
+            var payload = (PinnedPayload)handle.Target!;
+            handle.Free();
+            payload.Pin.Dispose();
+            payload.Tracker.Complete();
+        }
+        catch (Exception e)
+        {
+            Environment.FailFast("ZmqNative: the zero-copy release callback failed", e);
+        }
+    }
+
+    private static LibZmq.zmq_msg_t* Allocate() =>
+        (LibZmq.zmq_msg_t*)NativeMemory.AlignedAlloc((nuint)sizeof(LibZmq.zmq_msg_t), 8);
+
+    private void Free()
+    {
+        NativeMemory.AlignedFree(_msg);
+        _msg = null;
+    }
+
+    private void Release()
+    {
+        var msg = _msg;
+        if (msg is not null)
+        {
+            _msg = null;
+            LibZmq.zmq_msg_close(msg);
+            NativeMemory.AlignedFree(msg);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowDisposed() => throw new ObjectDisposedException(nameof(ZmqMessage));
+
+    private sealed record PinnedPayload(MemoryHandle Pin, ZmqMessageTracker Tracker);
+}
+
+/// <summary>
+/// Tells when libzmq has finished with the memory of a zero-copy message (like pyzmq's
+/// MessageTracker): until then the memory must not change.
+/// </summary>
+public sealed class ZmqMessageTracker
+{
+    private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    internal static ZmqMessageTracker Done { get; } = CreateDone();
+
+    /// <summary>Whether libzmq has released the memory.</summary>
+    public bool IsDone => _done.Task.IsCompleted;
+
+    /// <summary>Completes when libzmq has released the memory.</summary>
+    public Task Completion => _done.Task;
+
+    /// <summary>Waits until libzmq has released the memory, at most <paramref name="timeout"/>.</summary>
+    /// <param name="timeout">How long to wait.</param>
+    /// <returns>Whether it was released in time.</returns>
+    public bool Wait(TimeSpan timeout) => _done.Task.Wait(timeout);
+
+    internal void Complete() => _done.TrySetResult();
+
+    private static ZmqMessageTracker CreateDone()
+    {
+        var tracker = new ZmqMessageTracker();
+        tracker.Complete();
+        return tracker;
+    }
+}

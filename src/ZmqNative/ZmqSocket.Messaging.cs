@@ -1,0 +1,483 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Text;
+using ZmqNative.Interop;
+
+namespace ZmqNative;
+
+// Sending and receiving (zmq_send(3), zmq_recv(3), zmq_msg_send(3), zmq_msg_recv(3)).
+// Three forms of each: blocking (honours SendTimeout/ReceiveTimeout, EAGAIN then throws),
+// Try without a timeout (non-blocking, false on EAGAIN) and Try with a timeout (false when it passes).
+public sealed unsafe partial class ZmqSocket
+{
+    private const int DontWait = 1; // ZMQ_DONTWAIT
+    private const int SendMore = 2; // ZMQ_SNDMORE
+    private const int StackTextLimit = 512;
+
+    /// <summary>Sends one frame, blocking until it is queued.</summary>
+    /// <param name="data">The bytes (copied).</param>
+    /// <param name="more">True when more frames of the same message follow (ZMQ_SNDMORE).</param>
+    /// <exception cref="ZmqException">EFSM (e.g. REQ sending twice), EHOSTUNREACH (ROUTER_MANDATORY), EAGAIN when <see cref="SendTimeout"/> passed, ...</exception>
+    public void Send(ReadOnlySpan<byte> data, bool more = false) => SendBytes(data, more ? SendMore : 0, throwOnAgain: true);
+
+    /// <summary>Sends one frame if it can be queued now (ZMQ_DONTWAIT).</summary>
+    /// <param name="data">The bytes (copied).</param>
+    /// <param name="more">True when more frames of the same message follow.</param>
+    /// <returns>False when it would block (EAGAIN: high-water mark reached or no peer).</returns>
+    public bool TrySend(ReadOnlySpan<byte> data, bool more = false) => SendBytes(data, DontWait | (more ? SendMore : 0), throwOnAgain: false);
+
+    /// <summary>Sends one frame, waiting at most <paramref name="timeout"/> for room.</summary>
+    /// <param name="data">The bytes (copied).</param>
+    /// <param name="timeout">How long to wait; <see cref="TimeSpan.Zero"/> does not wait.</param>
+    /// <param name="more">True when more frames of the same message follow.</param>
+    /// <returns>False when the timeout passed.</returns>
+    public bool TrySend(ReadOnlySpan<byte> data, TimeSpan timeout, bool more = false)
+    {
+        var deadline = Deadline.Start(timeout);
+        while (!TrySend(data, more))
+        {
+            if (!WaitFor(ZmqPollEvents.Out, deadline))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Sends one frame holding the UTF-8 bytes of <paramref name="text"/>, blocking.</summary>
+    /// <param name="text">The text.</param>
+    /// <param name="more">True when more frames of the same message follow.</param>
+    public void Send(string text, bool more = false)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        byte[]? rented = null;
+        int max = Encoding.UTF8.GetMaxByteCount(text.Length);
+        Span<byte> buffer = max <= StackTextLimit ? stackalloc byte[StackTextLimit] : (rented = ArrayPool<byte>.Shared.Rent(max));
+        try
+        {
+            int length = Encoding.UTF8.GetBytes(text, buffer);
+            Send(buffer[..length], more);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
+    /// <summary>Sends one frame holding the UTF-8 bytes of <paramref name="text"/> if it can be queued now.</summary>
+    /// <param name="text">The text.</param>
+    /// <param name="more">True when more frames of the same message follow.</param>
+    /// <returns>False when it would block.</returns>
+    public bool TrySend(string text, bool more = false)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return TrySend(Encoding.UTF8.GetBytes(text), more);
+    }
+
+    /// <summary>Sends a message frame, blocking; the message is left empty (its content now belongs to libzmq).</summary>
+    /// <param name="message">The message.</param>
+    /// <param name="more">True when more frames of the same message follow.</param>
+    public void Send(ZmqMessage message, bool more = false) => SendMessage(message, more ? SendMore : 0, throwOnAgain: true);
+
+    /// <summary>Sends a message frame if it can be queued now; on success the message is left empty.</summary>
+    /// <param name="message">The message.</param>
+    /// <param name="more">True when more frames of the same message follow.</param>
+    /// <returns>False when it would block; the message then keeps its content.</returns>
+    public bool TrySend(ZmqMessage message, bool more = false) => SendMessage(message, DontWait | (more ? SendMore : 0), throwOnAgain: false);
+
+    /// <summary>Sends a message frame, waiting at most <paramref name="timeout"/> for room.</summary>
+    /// <param name="message">The message.</param>
+    /// <param name="timeout">How long to wait.</param>
+    /// <param name="more">True when more frames of the same message follow.</param>
+    /// <returns>False when the timeout passed; the message then keeps its content.</returns>
+    public bool TrySend(ZmqMessage message, TimeSpan timeout, bool more = false)
+    {
+        var deadline = Deadline.Start(timeout);
+        while (!TrySend(message, more))
+        {
+            if (!WaitFor(ZmqPollEvents.Out, deadline))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Sends a multipart message, blocking for the first frame. libzmq delivers a multipart
+    /// message whole or not at all, and once its first frame is queued the rest always are.
+    /// </summary>
+    /// <param name="frames">The frames, at least one.</param>
+    public void SendMultipart(IEnumerable<byte[]> frames) => SendFrames(frames, firstFlags: 0, throwOnAgain: true);
+
+    /// <summary>Sends a multipart message of UTF-8 text frames, blocking for the first frame.</summary>
+    /// <param name="frames">The frames, at least one.</param>
+    public void SendMultipart(IEnumerable<string> frames)
+    {
+        ArgumentNullException.ThrowIfNull(frames);
+        SendMultipart(frames.Select(f => Encoding.UTF8.GetBytes(f ?? throw new ArgumentException("a frame is null", nameof(frames)))));
+    }
+
+    /// <summary>Sends a multipart message if its first frame can be queued now: all frames or none.</summary>
+    /// <param name="frames">The frames, at least one.</param>
+    /// <returns>False when it would block; nothing was sent.</returns>
+    public bool TrySendMultipart(IEnumerable<byte[]> frames) => SendFrames(frames, firstFlags: DontWait, throwOnAgain: false);
+
+    /// <summary>Receives one frame into <paramref name="buffer"/>, blocking.</summary>
+    /// <param name="buffer">Where the frame goes.</param>
+    /// <returns>
+    /// The frame's full size. When it is larger than <paramref name="buffer"/>, only the first
+    /// <c>buffer.Length</c> bytes were stored and the rest is lost (truncation, as zmq_recv(3) does).
+    /// </returns>
+    /// <exception cref="ZmqException">EAGAIN when <see cref="ReceiveTimeout"/> passed, EFSM, ...</exception>
+    public int Receive(Span<byte> buffer)
+    {
+        ReceiveBytes(buffer, 0, throwOnAgain: true, out int size);
+        return size;
+    }
+
+    /// <summary>Receives one frame into <paramref name="buffer"/> if one is waiting.</summary>
+    /// <param name="buffer">Where the frame goes.</param>
+    /// <param name="size">The frame's full size; larger than the buffer means it was truncated.</param>
+    /// <returns>False when no frame was waiting.</returns>
+    public bool TryReceive(Span<byte> buffer, out int size) => ReceiveBytes(buffer, DontWait, throwOnAgain: false, out size);
+
+    /// <summary>Receives one frame into <paramref name="buffer"/>, waiting at most <paramref name="timeout"/>.</summary>
+    /// <param name="buffer">Where the frame goes.</param>
+    /// <param name="timeout">How long to wait.</param>
+    /// <param name="size">The frame's full size; larger than the buffer means it was truncated.</param>
+    /// <returns>False when the timeout passed.</returns>
+    public bool TryReceive(Span<byte> buffer, TimeSpan timeout, out int size)
+    {
+        var deadline = Deadline.Start(timeout);
+        while (!TryReceive(buffer, out size))
+        {
+            if (!WaitFor(ZmqPollEvents.In, deadline))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Receives one frame into <paramref name="message"/>, replacing its content; blocking.</summary>
+    /// <param name="message">The message to reuse; no managed allocation per receive.</param>
+    public void Receive(ZmqMessage message) => ReceiveMessage(message, 0, throwOnAgain: true);
+
+    /// <summary>Receives one frame into <paramref name="message"/> if one is waiting.</summary>
+    /// <param name="message">The message to reuse.</param>
+    /// <returns>False when no frame was waiting.</returns>
+    public bool TryReceive(ZmqMessage message) => ReceiveMessage(message, DontWait, throwOnAgain: false);
+
+    /// <summary>Receives one frame into <paramref name="message"/>, waiting at most <paramref name="timeout"/>.</summary>
+    /// <param name="message">The message to reuse.</param>
+    /// <param name="timeout">How long to wait.</param>
+    /// <returns>False when the timeout passed.</returns>
+    public bool TryReceive(ZmqMessage message, TimeSpan timeout)
+    {
+        var deadline = Deadline.Start(timeout);
+        while (!TryReceive(message))
+        {
+            if (!WaitFor(ZmqPollEvents.In, deadline))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Receives one frame as a new array, blocking.</summary>
+    /// <returns>The frame's bytes.</returns>
+    public byte[] ReceiveBytes()
+    {
+        using var message = new ZmqMessage();
+        Receive(message);
+        return message.ToArray();
+    }
+
+    /// <summary>Receives one frame and decodes it as UTF-8, blocking.</summary>
+    /// <returns>The text.</returns>
+    public string ReceiveString()
+    {
+        using var message = new ZmqMessage();
+        Receive(message);
+        return message.ToString();
+    }
+
+    /// <summary>Receives one frame as UTF-8 text, waiting at most <paramref name="timeout"/>.</summary>
+    /// <param name="timeout">How long to wait; <see cref="TimeSpan.Zero"/> does not wait.</param>
+    /// <param name="text">The text, or null when the timeout passed.</param>
+    /// <returns>False when the timeout passed.</returns>
+    public bool TryReceiveString(TimeSpan timeout, out string? text)
+    {
+        using var message = new ZmqMessage();
+        if (TryReceive(message, timeout))
+        {
+            text = message.ToString();
+            return true;
+        }
+
+        text = null;
+        return false;
+    }
+
+    /// <summary>Receives every frame of one multipart message, blocking for the first.</summary>
+    /// <returns>The frames, in order.</returns>
+    public List<byte[]> ReceiveMultipart()
+    {
+        using var message = new ZmqMessage();
+        Receive(message);
+        return ReceiveRest(message);
+    }
+
+    /// <summary>Receives every frame of one multipart message, waiting at most <paramref name="timeout"/> for the first.</summary>
+    /// <param name="timeout">How long to wait.</param>
+    /// <param name="frames">The frames, or null when the timeout passed.</param>
+    /// <returns>False when the timeout passed.</returns>
+    public bool TryReceiveMultipart(TimeSpan timeout, out List<byte[]>? frames)
+    {
+        using var message = new ZmqMessage();
+        if (!TryReceive(message, timeout))
+        {
+            frames = null;
+            return false;
+        }
+
+        frames = ReceiveRest(message);
+        return true;
+    }
+
+    /// <summary>Receives every frame of one multipart message as UTF-8 text, blocking for the first.</summary>
+    /// <returns>The frames, in order.</returns>
+    public List<string> ReceiveMultipartStrings() => ReceiveMultipart().ConvertAll(f => Encoding.UTF8.GetString(f));
+
+    /// <summary>
+    /// Waits until the socket can receive (<see cref="ZmqPollEvents.In"/>) or send
+    /// (<see cref="ZmqPollEvents.Out"/>), at most <paramref name="timeout"/> (zmq_poll(3) on this socket).
+    /// </summary>
+    /// <param name="events">What to wait for.</param>
+    /// <param name="timeout">How long; <see cref="Timeout.InfiniteTimeSpan"/> waits forever.</param>
+    /// <returns>The events that are ready; <see cref="ZmqPollEvents.None"/> when the timeout passed.</returns>
+    public ZmqPollEvents Poll(ZmqPollEvents events, TimeSpan timeout)
+    {
+        int ms = ToMilliseconds(timeout, nameof(timeout));
+        using var lease = Enter();
+        return PollOne(lease.Socket, events, ms);
+    }
+
+    private List<byte[]> ReceiveRest(ZmqMessage first)
+    {
+        var frames = new List<byte[]> { first.ToArray() };
+        // A multipart message arrives whole: once the first frame is here, so are the others.
+        while (first.More)
+        {
+            Receive(first);
+            frames.Add(first.ToArray());
+        }
+
+        return frames;
+    }
+
+    private bool SendFrames(IEnumerable<byte[]> frames, int firstFlags, bool throwOnAgain)
+    {
+        ArgumentNullException.ThrowIfNull(frames);
+        var list = frames as IReadOnlyList<byte[]> ?? frames.ToList();
+        if (list.Count == 0)
+        {
+            throw new ArgumentException("a message has at least one frame", nameof(frames));
+        }
+
+        for (int i = 0; i < list.Count; i++)
+        {
+            var frame = list[i] ?? throw new ArgumentException($"frame {i} is null", nameof(frames));
+            int flags = (i == 0 ? firstFlags : 0) | (i < list.Count - 1 ? SendMore : 0);
+            if (!SendBytes(frame, flags, throwOnAgain) )
+            {
+                return false; // only the first frame can meet EAGAIN: nothing was sent
+            }
+        }
+
+        return true;
+    }
+
+    private bool SendBytes(ReadOnlySpan<byte> data, int flags, bool throwOnAgain)
+    {
+        using var lease = Enter();
+        fixed (byte* p = data)
+        {
+            while (LibZmq.zmq_send(lease.Socket, p, (nuint)data.Length, flags) == -1)
+            {
+                int errno = LibZmq.zmq_errno();
+                if (errno == Errno.EINTR)
+                {
+                    continue;
+                }
+
+                if (errno == Errno.EAGAIN && !throwOnAgain)
+                {
+                    return false;
+                }
+
+                throw ZmqException.FromErrno(errno, "zmq_send");
+            }
+        }
+
+        return true;
+    }
+
+    private bool SendMessage(ZmqMessage message, int flags, bool throwOnAgain)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var msg = message.Pointer;
+        using var lease = Enter();
+        while (LibZmq.zmq_msg_send(msg, lease.Socket, flags) == -1)
+        {
+            int errno = LibZmq.zmq_errno();
+            if (errno == Errno.EINTR)
+            {
+                continue;
+            }
+
+            if (errno == Errno.EAGAIN && !throwOnAgain)
+            {
+                return false;
+            }
+
+            throw ZmqException.FromErrno(errno, "zmq_msg_send");
+        }
+
+        return true;
+    }
+
+    private bool ReceiveBytes(Span<byte> buffer, int flags, bool throwOnAgain, out int size)
+    {
+        using var lease = Enter();
+        fixed (byte* p = buffer)
+        {
+            int rc;
+            while ((rc = LibZmq.zmq_recv(lease.Socket, p, (nuint)buffer.Length, flags)) == -1)
+            {
+                int errno = LibZmq.zmq_errno();
+                if (errno == Errno.EINTR)
+                {
+                    continue;
+                }
+
+                if (errno == Errno.EAGAIN && !throwOnAgain)
+                {
+                    size = 0;
+                    return false;
+                }
+
+                throw ZmqException.FromErrno(errno, "zmq_recv");
+            }
+
+            size = rc;
+            return true;
+        }
+    }
+
+    private bool ReceiveMessage(ZmqMessage message, int flags, bool throwOnAgain)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var msg = message.Pointer;
+        using var lease = Enter();
+        while (LibZmq.zmq_msg_recv(msg, lease.Socket, flags) == -1)
+        {
+            int errno = LibZmq.zmq_errno();
+            if (errno == Errno.EINTR)
+            {
+                continue;
+            }
+
+            if (errno == Errno.EAGAIN && !throwOnAgain)
+            {
+                return false;
+            }
+
+            throw ZmqException.FromErrno(errno, "zmq_msg_recv");
+        }
+
+        return true;
+    }
+
+    /// <summary>Waits for <paramref name="events"/> until the deadline; false when it passed first.</summary>
+    private bool WaitFor(ZmqPollEvents events, Deadline deadline)
+    {
+        int ms = deadline.RemainingMilliseconds();
+        if (ms == 0)
+        {
+            return false;
+        }
+
+        using var lease = Enter();
+        PollOne(lease.Socket, events, ms);
+        return true; // ready or not, the caller tries again and re-checks the deadline
+    }
+
+    private static ZmqPollEvents PollOne(void* socket, ZmqPollEvents events, int timeoutMs)
+    {
+        while (true)
+        {
+            int rc;
+            short revents;
+            if (OperatingSystem.IsWindows())
+            {
+                var item = new LibZmq.zmq_pollitem_t_windows { socket = socket, events = (short)events };
+                rc = LibZmq.zmq_poll_windows(&item, 1, new System.Runtime.InteropServices.CLong(timeoutMs));
+                revents = item.revents;
+            }
+            else
+            {
+                var item = new LibZmq.zmq_pollitem_t { socket = socket, events = (short)events };
+                rc = LibZmq.zmq_poll(&item, 1, new System.Runtime.InteropServices.CLong(timeoutMs));
+                revents = item.revents;
+            }
+
+            if (rc >= 0)
+            {
+                return (ZmqPollEvents)revents;
+            }
+
+            int errno = LibZmq.zmq_errno();
+            if (errno != Errno.EINTR)
+            {
+                throw ZmqException.FromErrno(errno, "zmq_poll");
+            }
+        }
+    }
+
+    /// <summary>A point in time a Try call must finish by, from a TimeSpan timeout.</summary>
+    private readonly struct Deadline
+    {
+        private readonly long _start;
+        private readonly int _timeoutMs;
+
+        private Deadline(int timeoutMs)
+        {
+            _start = Stopwatch.GetTimestamp();
+            _timeoutMs = timeoutMs;
+        }
+
+        public static Deadline Start(TimeSpan timeout) => new(ToMilliseconds(timeout, nameof(timeout)));
+
+        /// <summary>Milliseconds left (at least 1 while not passed), 0 when passed, -1 for infinite.</summary>
+        public int RemainingMilliseconds()
+        {
+            if (_timeoutMs < 0)
+            {
+                return -1;
+            }
+
+            long left = _timeoutMs - (long)Stopwatch.GetElapsedTime(_start).TotalMilliseconds;
+            return left <= 0 ? 0 : (int)left;
+        }
+    }
+}

@@ -1,0 +1,48 @@
+namespace ZmqNative;
+
+/// <summary>The socket types of libzmq (zmq_socket(3)); the values are zmq.h's.</summary>
+public enum ZmqSocketType
+{
+    /// <summary>ZMQ_PAIR: exclusive connection to one peer, both ways.</summary>
+    Pair = 0,
+    /// <summary>ZMQ_PUB: sends to every matching subscriber; drops when a subscriber is slow.</summary>
+    Pub = 1,
+    /// <summary>ZMQ_SUB: receives what it has subscribed to.</summary>
+    Sub = 2,
+    /// <summary>ZMQ_REQ: strict send, receive, send ... to a service, round-robin.</summary>
+    Req = 3,
+    /// <summary>ZMQ_REP: strict receive, send ... answering clients, fair-queued.</summary>
+    Rep = 4,
+    /// <summary>ZMQ_DEALER: asynchronous requests, round-robin out, fair-queued in.</summary>
+    Dealer = 5,
+    /// <summary>ZMQ_ROUTER: addresses peers by routing id (the first frame).</summary>
+    Router = 6,
+    /// <summary>ZMQ_PULL: receives from pushers, fair-queued.</summary>
+    Pull = 7,
+    /// <summary>ZMQ_PUSH: sends to pullers, round-robin.</summary>
+    Push = 8,
+    /// <summary>ZMQ_XPUB: a PUB that receives subscription messages.</summary>
+    XPub = 9,
+    /// <summary>ZMQ_XSUB: a SUB that sends subscription messages.</summary>
+    XSub = 10,
+    /// <summary>ZMQ_STREAM: raw TCP peers, addressed by routing id.</summary>
+    Stream = 11,
+    /// <summary>ZMQ_SERVER (draft): thread-safe ROUTER-like, single-part messages with routing ids.</summary>
+    Server = 12,
+    /// <summary>ZMQ_CLIENT (draft): thread-safe DEALER-like, single-part messages.</summary>
+    Client = 13,
+    /// <summary>ZMQ_RADIO (draft): thread-safe PUB with groups.</summary>
+    Radio = 14,
+    /// <summary>ZMQ_DISH (draft): thread-safe SUB that joins groups.</summary>
+    Dish = 15,
+    /// <summary>ZMQ_GATHER (draft): thread-safe PULL.</summary>
+    Gather = 16,
+    /// <summary>ZMQ_SCATTER (draft): thread-safe PUSH.</summary>
+    Scatter = 17,
+    /// <summary>ZMQ_DGRAM (draft): UDP datagrams.</summary>
+    Dgram = 18,
+    /// <summary>ZMQ_PEER (draft): thread-safe peer-to-peer with routing ids.</summary>
+    Peer = 19,
+    /// <summary>ZMQ_CHANNEL (draft): thread-safe PAIR.</summary>
+    Channel = 20,
+}
