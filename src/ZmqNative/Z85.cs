@@ -53,6 +53,13 @@ public static unsafe class Z85
             }
         }
 
+        if (text.Length == 0)
+        {
+            // RFC 32 allows the empty string (0 is a multiple of 5) and Encode produces it;
+            // libzmq's zmq_z85_decode rejects it, so answer here to keep Decode(Encode(x)) == x.
+            return [];
+        }
+
         var source = new byte[text.Length + 1];
         Encoding.ASCII.GetBytes(text, source);
         var data = new byte[text.Length / 5 * 4];

@@ -13,9 +13,12 @@ namespace ZmqNative;
 /// <para><see cref="Dispose"/> never hangs forever: it shuts the context down (every call blocked
 /// on one of its sockets in another thread ends with <see cref="ContextTerminatedException"/>),
 /// disposes the sockets it created (a socket busy in another thread is closed when that call
-/// returns), and then terminates the context, which waits for queued outgoing messages at most
-/// the sockets' linger. Sockets get <see cref="DefaultLinger"/> (1 second unless changed) when
-/// created, instead of libzmq's infinite default, so that wait is bounded.</para>
+/// returns), and then terminates the context (zmq_ctx_term(3)), which waits for queued outgoing
+/// messages at most the sockets' linger. Sockets get <see cref="DefaultLinger"/> (1 second unless
+/// changed) when created, instead of libzmq's infinite default, so that wait is bounded. When a
+/// socket is still held at that moment (a call returning in another thread, a poller or proxy
+/// holding it, a socket no longer referenced but not yet finalized), the context is terminated
+/// once it is released, on a thread-pool thread, and <see cref="Dispose"/> returns without waiting.</para>
 /// <para>A context that is never disposed is terminated when it is garbage-collected, after its
 /// sockets, on a thread-pool thread (never on the finalizer thread).</para>
 /// </remarks>
@@ -190,6 +193,10 @@ public sealed unsafe class ZmqContext : IDisposable
     {
         lock (_socketsGate)
         {
+            // Dispose sets _disposed before it takes this lock to collect the sockets: a socket
+            // tracked before that is disposed with the context, one created after is refused.
+            ThrowIfDisposed();
+
             // Prune sockets that were collected, so a long-lived context does not grow without bound.
             if (_sockets.Count >= 64 && (_sockets.Count & (_sockets.Count - 1)) == 0)
             {
@@ -243,9 +250,11 @@ public sealed unsafe class ZmqContext : IDisposable
         }
     }
 
+    internal void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+
     private void AddRef(ref bool added)
     {
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        ThrowIfDisposed();
         _handle.DangerousAddRef(ref added);
     }
 }

@@ -23,6 +23,7 @@ public class ZmqException : Exception
         Errno = errno;
         Error = Interop.Errno.ToCode(errno);
         Operation = operation;
+        ErrorText = StrError(errno);
     }
 
     /// <summary>Creates an exception with a message of the caller's and no errno.</summary>
@@ -60,6 +61,9 @@ public class ZmqException : Exception
     /// <summary>What was being done when the error happened.</summary>
     public string Operation { get; }
 
+    /// <summary>libzmq's description of the error (<c>zmq_strerror</c>), e.g. "Resource temporarily unavailable"; empty when there is no errno.</summary>
+    public string ErrorText { get; } = string.Empty;
+
     /// <summary>Throws the exception for <c>zmq_errno()</c>: call right after a libzmq call returned -1.</summary>
     [DoesNotReturn]
     internal static void ThrowLast(string operation) => throw FromErrno(LibZmq.zmq_errno(), operation);
@@ -71,9 +75,11 @@ public class ZmqException : Exception
     {
         var code = Interop.Errno.ToCode(errno);
         string name = code == ZmqErrorCode.Unknown ? "errno " + errno : code + " (" + errno + ")";
-        string text = Marshal.PtrToStringUTF8((nint)LibZmq.zmq_strerror(errno)) ?? "unknown error";
-        return operation + " failed: " + name + ": " + text;
+        return operation + " failed: " + name + ": " + StrError(errno);
     }
+
+    private static unsafe string StrError(int errno) =>
+        Marshal.PtrToStringUTF8((nint)LibZmq.zmq_strerror(errno)) ?? "unknown error";
 }
 
 /// <summary>

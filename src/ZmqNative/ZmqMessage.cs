@@ -68,6 +68,9 @@ public sealed unsafe class ZmqMessage : IDisposable
     /// </summary>
     public static int ZeroCopyThreshold { get; set; } = 64 * 1024;
 
+    /// <summary>The longest RADIO/DISH group name in bytes (ZMQ_GROUP_MAX_LENGTH in zmq.h).</summary>
+    public const int MaxGroupLength = LibZmq.ZMQ_GROUP_MAX_LENGTH;
+
     /// <summary>The size of the content in bytes (zmq_msg_size).</summary>
     public int Size => (int)LibZmq.zmq_msg_size(Pointer);
 
@@ -101,6 +104,7 @@ public sealed unsafe class ZmqMessage : IDisposable
     }
 
     /// <summary>The group of a RADIO/DISH message (draft, zmq_msg_group): at most 255 bytes of UTF-8; null when none.</summary>
+    /// <exception cref="ArgumentException">Set to more than 255 bytes of UTF-8, or to text with a NUL character.</exception>
     public string? Group
     {
         get
@@ -112,8 +116,17 @@ public sealed unsafe class ZmqMessage : IDisposable
         set
         {
             ArgumentNullException.ThrowIfNull(value);
-            byte[] utf8 = new byte[Encoding.UTF8.GetByteCount(value) + 1];
-            Encoding.UTF8.GetBytes(value, utf8);
+            // zmq_msg_set_group reads at most ZMQ_GROUP_MAX_LENGTH bytes (strnlen) and silently
+            // drops the rest, and a NUL would end the name early: refuse both instead.
+            int length = Encoding.UTF8.GetByteCount(value);
+            if (length > MaxGroupLength || value.Contains('\0'))
+            {
+                throw new ArgumentException(
+                    $"a group is at most {MaxGroupLength} bytes of UTF-8 without NUL characters (ZMQ_GROUP_MAX_LENGTH); this one has {length} bytes", nameof(value));
+            }
+
+            Span<byte> utf8 = stackalloc byte[MaxGroupLength + 1];
+            utf8[Encoding.UTF8.GetBytes(value, utf8)] = 0;
             fixed (byte* p = utf8)
             {
                 if (LibZmq.zmq_msg_set_group(Pointer, p) != 0)
@@ -130,9 +143,27 @@ public sealed unsafe class ZmqMessage : IDisposable
     /// </summary>
     /// <param name="name">The property name.</param>
     /// <returns>Its value, or null when the message has no such property.</returns>
+    /// <remarks>
+    /// On a ROUTER, libzmq attaches the metadata to the data frames; the routing-id frame it
+    /// makes itself may have none.
+    /// </remarks>
     public string? GetProperty(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
+        string? value = GetPropertyExactly(name);
+        // zmq_msg_gets(3) documents "Routing-Id" with "Identity" as a deprecated alias, but libzmq
+        // 4.3.4 stores the ZMTP property under "Identity" and its alias lookup only runs from
+        // "Identity" to "Routing-Id": look the documented name up under the stored one.
+        if (value is null && name == "Routing-Id")
+        {
+            value = GetPropertyExactly("Identity");
+        }
+
+        return value;
+    }
+
+    private string? GetPropertyExactly(string name)
+    {
         byte[] utf8 = new byte[Encoding.UTF8.GetByteCount(name) + 1];
         Encoding.UTF8.GetBytes(name, utf8);
         fixed (byte* p = utf8)

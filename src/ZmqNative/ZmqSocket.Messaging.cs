@@ -48,35 +48,13 @@ public sealed unsafe partial class ZmqSocket
     /// <summary>Sends one frame holding the UTF-8 bytes of <paramref name="text"/>, blocking.</summary>
     /// <param name="text">The text.</param>
     /// <param name="more">True when more frames of the same message follow.</param>
-    public void Send(string text, bool more = false)
-    {
-        ArgumentNullException.ThrowIfNull(text);
-        byte[]? rented = null;
-        int max = Encoding.UTF8.GetMaxByteCount(text.Length);
-        Span<byte> buffer = max <= StackTextLimit ? stackalloc byte[StackTextLimit] : (rented = ArrayPool<byte>.Shared.Rent(max));
-        try
-        {
-            int length = Encoding.UTF8.GetBytes(text, buffer);
-            Send(buffer[..length], more);
-        }
-        finally
-        {
-            if (rented is not null)
-            {
-                ArrayPool<byte>.Shared.Return(rented);
-            }
-        }
-    }
+    public void Send(string text, bool more = false) => SendText(text, more ? SendMore : 0, throwOnAgain: true);
 
     /// <summary>Sends one frame holding the UTF-8 bytes of <paramref name="text"/> if it can be queued now.</summary>
     /// <param name="text">The text.</param>
     /// <param name="more">True when more frames of the same message follow.</param>
     /// <returns>False when it would block.</returns>
-    public bool TrySend(string text, bool more = false)
-    {
-        ArgumentNullException.ThrowIfNull(text);
-        return TrySend(Encoding.UTF8.GetBytes(text), more);
-    }
+    public bool TrySend(string text, bool more = false) => SendText(text, DontWait | (more ? SendMore : 0), throwOnAgain: false);
 
     /// <summary>Sends a message frame, blocking; the message is left empty (its content now belongs to libzmq).</summary>
     /// <param name="message">The message.</param>
@@ -127,6 +105,29 @@ public sealed unsafe partial class ZmqSocket
     /// <param name="frames">The frames, at least one.</param>
     /// <returns>False when it would block; nothing was sent.</returns>
     public bool TrySendMultipart(IEnumerable<byte[]> frames) => SendFrames(frames, firstFlags: DontWait, throwOnAgain: false);
+
+    /// <summary>
+    /// Sends a multipart message, waiting at most <paramref name="timeout"/> for room for its
+    /// first frame: all frames or none.
+    /// </summary>
+    /// <param name="frames">The frames, at least one.</param>
+    /// <param name="timeout">How long to wait; <see cref="TimeSpan.Zero"/> does not wait.</param>
+    /// <returns>False when the timeout passed; nothing was sent.</returns>
+    public bool TrySendMultipart(IEnumerable<byte[]> frames, TimeSpan timeout)
+    {
+        ArgumentNullException.ThrowIfNull(frames);
+        var list = frames as IReadOnlyList<byte[]> ?? frames.ToList(); // enumerate once, however often we retry
+        var deadline = Deadline.Start(timeout);
+        while (!TrySendMultipart(list))
+        {
+            if (!WaitFor(ZmqPollEvents.Out, deadline))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     /// <summary>Receives one frame into <paramref name="buffer"/>, blocking.</summary>
     /// <param name="buffer">Where the frame goes.</param>
@@ -259,6 +260,21 @@ public sealed unsafe partial class ZmqSocket
     public List<string> ReceiveMultipartStrings() => ReceiveMultipart().ConvertAll(f => Encoding.UTF8.GetString(f));
 
     /// <summary>
+    /// Joins a group (zmq_join(3)): a draft DISH socket receives only the messages a RADIO sends
+    /// to the groups it joined. Joining is local and takes effect at the RADIO asynchronously,
+    /// once the DISH's connection passes the join on.
+    /// </summary>
+    /// <param name="group">The group name: 1 to 255 bytes of UTF-8 (ZMQ_GROUP_MAX_LENGTH).</param>
+    /// <exception cref="ZmqException">EINVAL when the group is too long or already joined; ENOTSUP when this is not a DISH socket.</exception>
+    /// <exception cref="ArgumentException">The name contains a NUL character.</exception>
+    public void Join(string group) => GroupCall(group, join: true);
+
+    /// <summary>Leaves a group joined before with <see cref="Join(string)"/> (zmq_leave(3)).</summary>
+    /// <param name="group">The group name.</param>
+    /// <exception cref="ZmqException">EINVAL when the group was not joined; ENOTSUP when this is not a DISH socket.</exception>
+    public void Leave(string group) => GroupCall(group, join: false);
+
+    /// <summary>
     /// Waits until the socket can receive (<see cref="ZmqPollEvents.In"/>) or send
     /// (<see cref="ZmqPollEvents.Out"/>), at most <paramref name="timeout"/> (zmq_poll(3) on this socket).
     /// </summary>
@@ -270,6 +286,31 @@ public sealed unsafe partial class ZmqSocket
         int ms = ToMilliseconds(timeout, nameof(timeout));
         using var lease = Enter();
         return PollOne(lease.Socket, events, ms);
+    }
+
+    private void GroupCall(string group, bool join)
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        if (group.Contains('\0'))
+        {
+            // zmq_join/zmq_leave take a C string: a NUL would silently shorten the name.
+            throw new ArgumentException("a group name cannot contain a NUL character", nameof(group));
+        }
+
+        using var utf8 = new Utf8Z(group);
+        using var lease = Enter();
+        int rc;
+        fixed (byte* p = utf8.Bytes)
+        {
+            while ((rc = join ? LibZmq.zmq_join(lease.Socket, p) : LibZmq.zmq_leave(lease.Socket, p)) == -1 && LibZmq.zmq_errno() == Errno.EINTR)
+            {
+            }
+        }
+
+        if (rc == -1)
+        {
+            ZmqException.ThrowLast((join ? "zmq_join(" : "zmq_leave(") + group + ")");
+        }
     }
 
     private List<byte[]> ReceiveRest(ZmqMessage first)
@@ -305,6 +346,27 @@ public sealed unsafe partial class ZmqSocket
         }
 
         return true;
+    }
+
+    /// <summary>Sends the UTF-8 bytes of <paramref name="text"/>, encoded on the stack when short, else in a pooled buffer.</summary>
+    private bool SendText(string text, int flags, bool throwOnAgain)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        byte[]? rented = null;
+        int max = Encoding.UTF8.GetMaxByteCount(text.Length);
+        Span<byte> buffer = max <= StackTextLimit ? stackalloc byte[StackTextLimit] : (rented = ArrayPool<byte>.Shared.Rent(max));
+        try
+        {
+            int length = Encoding.UTF8.GetBytes(text, buffer);
+            return SendBytes(buffer[..length], flags, throwOnAgain);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
     }
 
     private bool SendBytes(ReadOnlySpan<byte> data, int flags, bool throwOnAgain)

@@ -302,6 +302,10 @@ public sealed partial class ZmqSocket
     }
 
     /// <summary>Sets the routing id given to the peer of the next Connect (ROUTER, STREAM) (ZMQ_CONNECT_ROUTING_ID).</summary>
+    /// <remarks>
+    /// Use a name no current peer of this socket has: libzmq 4.3.4 asserts on a duplicate
+    /// (router.cpp, identify_peer), which aborts the process rather than failing the Connect.
+    /// </remarks>
     public byte[] ConnectRoutingId
     {
         set => SetBytes(LibZmq.ZMQ_CONNECT_ROUTING_ID, nameof(LibZmq.ZMQ_CONNECT_ROUTING_ID), value);
@@ -394,7 +398,11 @@ public sealed partial class ZmqSocket
         set => SetMilliseconds(LibZmq.ZMQ_HEARTBEAT_TTL, nameof(LibZmq.ZMQ_HEARTBEAT_TTL), value);
     }
 
-    /// <summary>Gets or sets how long to wait for traffic after a PING before closing the connection (ZMQ_HEARTBEAT_TIMEOUT).</summary>
+    /// <summary>
+    /// Gets or sets how long to wait for traffic after a PING before closing the connection (ZMQ_HEARTBEAT_TIMEOUT).
+    /// Reads as <see cref="Timeout.InfiniteTimeSpan"/> until set: libzmq keeps -1 there, meaning "the same as
+    /// <see cref="HeartbeatInterval"/>", and accepts only zero or more when set.
+    /// </summary>
     public TimeSpan HeartbeatTimeout
     {
         get => GetMilliseconds(LibZmq.ZMQ_HEARTBEAT_TIMEOUT, nameof(LibZmq.ZMQ_HEARTBEAT_TIMEOUT));

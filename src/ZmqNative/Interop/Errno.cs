@@ -60,6 +60,9 @@ internal static class Errno
     /// <summary>This platform's errno for EINTR.</summary>
     internal static readonly int EINTR = ToErrno(ZmqErrorCode.EINTR);
 
+    /// <summary>This platform's errno for EMFILE.</summary>
+    internal static readonly int EMFILE = ToErrno(ZmqErrorCode.EMFILE);
+
     /// <summary>libzmq's ETERM (the same everywhere).</summary>
     internal const int ETERM = HausNumero + 53;
 

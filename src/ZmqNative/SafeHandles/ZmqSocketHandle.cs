@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.InteropServices;
 using ZmqNative.Interop;
 
@@ -10,6 +11,9 @@ namespace ZmqNative.SafeHandles;
 /// </summary>
 internal sealed unsafe class ZmqSocketHandle : SafeHandle
 {
+    /// <summary>How long a create waits for the reaper to free the slots of sockets closed just before.</summary>
+    private static readonly TimeSpan ReaperGrace = TimeSpan.FromSeconds(1);
+
     private readonly ZmqContextHandle _context;
 
     public ZmqSocketHandle(ZmqContextHandle context, int type)
@@ -18,10 +22,9 @@ internal sealed unsafe class ZmqSocketHandle : SafeHandle
         _context = context;
         bool added = false;
         context.DangerousAddRef(ref added); // throws ObjectDisposedException for a disposed context
-        void* socket = LibZmq.zmq_socket((void*)context.DangerousGetHandle(), type);
+        void* socket = Create((void*)context.DangerousGetHandle(), type, context.LastSocketClose, out int errno);
         if (socket is null)
         {
-            int errno = LibZmq.zmq_errno();
             context.DangerousRelease();
             throw ZmqException.FromErrno(errno, "zmq_socket(" + type + ")");
         }
@@ -34,7 +37,37 @@ internal sealed unsafe class ZmqSocketHandle : SafeHandle
     protected override bool ReleaseHandle()
     {
         LibZmq.zmq_close((void*)handle);
+        _context.SocketClosed();
         _context.DangerousRelease();
         return true;
+    }
+
+    /// <summary>
+    /// zmq_socket, retried for a short while on EMFILE when a socket of the context was closed
+    /// recently: zmq_close(3) hands the socket to the context's reaper thread, which frees its
+    /// slot later, so a loop that opens and closes sockets quickly can find every slot held by
+    /// sockets already closed. A context really full (ZMQ_MAX_SOCKETS) still fails, after the wait.
+    /// </summary>
+    private static void* Create(void* context, int type, long lastClose, out int errno)
+    {
+        long start = Stopwatch.GetTimestamp();
+        while (true)
+        {
+            void* socket = LibZmq.zmq_socket(context, type);
+            if (socket is not null)
+            {
+                errno = 0;
+                return socket;
+            }
+
+            errno = LibZmq.zmq_errno();
+            bool closedRecently = lastClose != 0 && Stopwatch.GetElapsedTime(lastClose) < ReaperGrace;
+            if (errno != Errno.EMFILE || !closedRecently || Stopwatch.GetElapsedTime(start) >= ReaperGrace)
+            {
+                return null;
+            }
+
+            Thread.Sleep(1);
+        }
     }
 }

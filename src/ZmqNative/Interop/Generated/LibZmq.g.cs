@@ -312,6 +312,7 @@ internal static unsafe partial class LibZmq
     /// <summary><c>int zmq_errno (void)</c></summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    [SuppressGCTransition] // short, never blocks or calls back: see NoGcTransition in native/generator
     internal static partial int zmq_errno();
 
     /// <summary><c>const char *zmq_strerror (int errnum_)</c></summary>
@@ -407,16 +408,19 @@ internal static unsafe partial class LibZmq
     /// <summary><c>void *zmq_msg_data (zmq_msg_t *msg_)</c></summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    [SuppressGCTransition] // short, never blocks or calls back: see NoGcTransition in native/generator
     internal static partial void* zmq_msg_data(zmq_msg_t* msg_);
 
     /// <summary><c>size_t zmq_msg_size (const zmq_msg_t *msg_)</c></summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    [SuppressGCTransition] // short, never blocks or calls back: see NoGcTransition in native/generator
     internal static partial nuint zmq_msg_size(zmq_msg_t* msg_);
 
     /// <summary><c>int zmq_msg_more (const zmq_msg_t *msg_)</c></summary>
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    [SuppressGCTransition] // short, never blocks or calls back: see NoGcTransition in native/generator
     internal static partial int zmq_msg_more(zmq_msg_t* msg_);
 
     /// <summary><c>int zmq_msg_get (const zmq_msg_t *msg_, int property_)</c></summary>

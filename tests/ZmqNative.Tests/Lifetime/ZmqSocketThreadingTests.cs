@@ -1,0 +1,143 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+
+namespace ZmqNative.Tests.Lifetime;
+
+/// <summary>
+/// A socket among threads: two overlapping calls are refused, and a blocked call survives what
+/// the .NET runtime does to threads (garbage collections, signals, i.e. EINTR).
+/// </summary>
+[TestFixture]
+[CancelAfter(60_000)]
+public class ZmqSocketThreadingTests
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
+
+    [Test]
+    public void Send_WhileAnotherThreadIsInReceive_ThrowsInvalidOperationAndHarmsNothing()
+    {
+        using var context = new ZmqContext();
+        using var socket = context.CreateSocket(ZmqSocketType.Pair);
+        socket.Bind("inproc://two-threads");
+        using var peer = context.CreateSocket(ZmqSocketType.Pair);
+        peer.Connect("inproc://two-threads");
+        socket.ReceiveTimeout = Wait;
+        var receiver = Task.Run(socket.ReceiveString); // one blocking call: busy all along
+        Assert.That(SpinWait.SpinUntil(() => socket.IsBusy, Wait), Is.True, "the receiver is inside Receive");
+
+        var error = Assert.Throws<InvalidOperationException>(() => socket.Send("from a second thread"))!;
+        Assert.That(() => socket.TrySend("again"u8), Throws.InvalidOperationException);
+        Assert.That(() => _ = socket.Linger, Throws.InvalidOperationException);
+
+        Assert.That(error.Message, Does.Contain("two threads").And.Contain("Pair"));
+        peer.Send("for the receiver");
+        Assert.That(receiver.Wait(Wait), Is.True);
+        Assert.That(receiver.Result, Is.EqualTo("for the receiver"));
+        // The refused calls left the socket as it was: usable again, and nothing was sent.
+        socket.Send("now it works");
+        Assert.That(peer.TryReceiveString(Wait, out var text), Is.True);
+        Assert.That(text, Is.EqualTo("now it works"));
+        Assert.That(peer.TryReceiveString(TimeSpan.Zero, out _), Is.False);
+    }
+
+    [Test]
+    public void Receive_WhileAnotherThreadCollectsGarbage_StillGetsItsMessage()
+    {
+        using var context = new ZmqContext();
+        using var pull = context.CreateSocket(ZmqSocketType.Pull);
+        pull.Bind("inproc://gc-storm");
+        using var push = context.CreateSocket(ZmqSocketType.Push);
+        push.Connect("inproc://gc-storm");
+        pull.ReceiveTimeout = Wait;
+        var receiver = Task.Run(pull.ReceiveString);
+        Assert.That(SpinWait.SpinUntil(() => pull.IsBusy, Wait), Is.True, "the receiver is inside Receive");
+
+        for (int i = 0; i < 200; i++)
+        {
+            _ = new byte[100_000];
+            GC.Collect();
+        }
+
+        push.Send("after the storm");
+        Assert.That(receiver.Wait(Wait), Is.True);
+        Assert.That(receiver.Result, Is.EqualTo("after the storm"));
+    }
+
+    [Test]
+    [Platform(Include = "Linux", Reason = "sends the signal with pthread_kill")]
+    public void Receive_InterruptedBySignalsWhileBlocked_RetriesAndStillGetsItsMessage()
+    {
+        // The runtime's own thread-activation signal (SIGRTMIN): its handler returns at once for a
+        // thread in native code, and every delivery interrupts libzmq's poll() with EINTR, which
+        // zmq_recv reports (signaler.cpp). Send it only when the runtime handles it.
+        int signal;
+        try
+        {
+            signal = Libc.__libc_current_sigrtmin();
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            Assert.Ignore("not glibc: " + e.Message);
+            return;
+        }
+
+        Assume.That(IsCaught(signal), $"signal {signal} has no handler in this process");
+        using var context = new ZmqContext();
+        using var pull = context.CreateSocket(ZmqSocketType.Pull);
+        pull.Bind("inproc://signals");
+        using var push = context.CreateSocket(ZmqSocketType.Push);
+        push.Connect("inproc://signals");
+        pull.ReceiveTimeout = Wait;
+        nuint thread = 0;
+        string? received = null;
+        Exception? failed = null;
+        var receiver = new Thread(() =>
+        {
+            Volatile.Write(ref thread, Libc.pthread_self());
+            try
+            {
+                received = pull.ReceiveString();
+            }
+            catch (Exception e)
+            {
+                failed = e;
+            }
+        })
+        { IsBackground = true };
+        receiver.Start();
+        Assert.That(SpinWait.SpinUntil(() => pull.IsBusy, Wait), Is.True, "the receiver is inside Receive");
+
+        for (int i = 0; i < 100; i++)
+        {
+            Assert.That(Libc.pthread_kill(Volatile.Read(ref thread), signal), Is.Zero);
+            Thread.Sleep(1);
+        }
+
+        push.Send("after the signals");
+        Assert.That(receiver.Join(Wait), Is.True);
+        Assert.That(failed, Is.Null);
+        Assert.That(received, Is.EqualTo("after the signals"));
+    }
+
+    private static bool IsCaught(int signal)
+    {
+        // SigCgt in /proc/self/status: a hexadecimal mask of the signals with a handler, bit n-1 for signal n.
+        string mask = File.ReadLines("/proc/self/status").First(l => l.StartsWith("SigCgt:", StringComparison.Ordinal))["SigCgt:".Length..].Trim();
+        ulong caught = ulong.Parse(mask, NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+        return signal is >= 1 and <= 64 && (caught & (1UL << (signal - 1))) != 0;
+    }
+
+    private static class Libc
+    {
+        private const string Name = "libc.so.6";
+
+        [DllImport(Name)]
+        public static extern nuint pthread_self();
+
+        [DllImport(Name)]
+        public static extern int pthread_kill(nuint thread, int signal);
+
+        [DllImport(Name)]
+        public static extern int __libc_current_sigrtmin();
+    }
+}
