@@ -4,15 +4,18 @@
 //   ./build.sh --target=Generate   regenerate src/ZmqNative/Interop/Generated/LibZmq.g.cs from zmq.h
 //   ./build.sh --target=Build      build the solution (Release)
 //   ./build.sh --target=Test       run every test and print "N passed, N failed"
-//   ./build.sh --target=Pack       make NuGet packages in artifacts/packages/
-//   ./build.sh --target=Bench      run libzmq's perf tools (zmqperf side by side comes later)
-//   ./build.sh --target=Demo       run the demo (`zguide version` for now)
-// Options: --configuration=Release|Debug, --rid=<rid> (default: this machine's).
+//   ./build.sh --target=Pack       make NuGet packages in artifacts/packages/ (--rids=all: cross-build every runtime id first)
+//   ./build.sh --target=Bench      run zmqperf and libzmq's own perf tools side by side (bench/compare.sh), medians and ratios
+//   ./build.sh --target=Demo       run the demo: `zguide version`, then `zguide demo` (every pattern end to end)
+// Options: --configuration=Release|Debug, --rid=<rid> (default: this machine's),
+//   --rids=all|<rid>,<rid>  runtime ids Pack builds besides this machine's (default: none; Pack
+//                           always packs every native build already in native/out/).
 using System.Xml.Linq;
 
 var target = Argument("target", "Test");
 var configuration = Argument("configuration", "Release");
 var rid = Argument("rid", System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier);
+var rids = Argument("rids", "");
 var root = MakeAbsolute(Directory("."));
 var solution = root.CombineWithFilePath("ZmqNative.sln");
 var resultsDir = root.Combine("artifacts/test-results");
@@ -52,6 +55,7 @@ Task("Build")
 Task("Test")
     .Description("Runs every test project and prints one line 'N passed, N failed'.")
     .IsDependentOn("Build")
+    .IsDependentOn("Pack") // tests/ZmqNative.Tests/Packaging/ installs the packages into a fresh project
     .Does(() =>
 {
     // The generated-layer tests regenerate LibZmq.g.cs (clang) and compile a C probe (cc).
@@ -88,25 +92,123 @@ Task("Test")
     }
 });
 
+// The runtime ids with a native package, and the library file native/build-libzmq.sh leaves in
+// native/out/<rid>/ for each. osx-* are built on a macOS machine (same script, same options);
+// copy their native/out/<rid>/ folders here and Pack includes them like the others.
+var nativeRuntimes = new Dictionary<string, string>
+{
+    ["linux-x64"] = "libzmq.so",
+    ["linux-arm64"] = "libzmq.so",
+    ["win-x64"] = "libzmq.dll",
+    ["osx-x64"] = "libzmq.dylib",
+    ["osx-arm64"] = "libzmq.dylib",
+};
+
+// The managed packages, in dependency order. ZmqNative.Patterns (src/ZmqNative.Patterns/)
+// joins this list when it exists; its reference to ZmqNative becomes its package dependency.
+var managedPackages = new[] { "src/ZmqNative/ZmqNative.csproj" };
+
 Task("Pack")
-    .Description("Makes the NuGet packages in artifacts/packages/.")
-    .IsDependentOn("Build")
-    .Does(() => DotNetPack(root.CombineWithFilePath("src/ZmqNative/ZmqNative.csproj").FullPath, new DotNetPackSettings
+    .Description("Makes the NuGet packages in artifacts/packages/: runtime.<rid>.ZmqNative.Native for every native build in native/out/, ZmqNative.Native depending on them, and ZmqNative (with .snupkg).")
+    .IsDependentOn("Native")
+    .Does(() =>
+{
+    // Cross builds asked for: --rids=all is every runtime id this kind of machine can build.
+    var hostOs = rid.Split('-')[0];
+    var extra = rids == "all"
+        ? nativeRuntimes.Keys.Where(r => hostOs == "osx" ? r.StartsWith("osx-") : !r.StartsWith("osx-"))
+        : rids.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    foreach (var r in extra.Where(r => r != rid))
     {
-        Configuration = configuration,
-        NoBuild = true,
-        OutputDirectory = root.Combine("artifacts/packages"),
-    }));
+        if (!nativeRuntimes.ContainsKey(r))
+        {
+            throw new Exception($"--rids: unknown runtime id '{r}' (known: {string.Join(", ", nativeRuntimes.Keys)}, or all)");
+        }
+
+        Run("bash", $"native/build-libzmq.sh {r}");
+    }
+
+    // Every native build in native/out/ must come from the pinned source: a stale one (an older
+    // pin) would otherwise be shipped under the new version.
+    var pin = System.IO.File.ReadAllLines(root.CombineWithFilePath("native/libzmq.version").FullPath)
+        .Where(l => l.Contains('=') && !l.TrimStart().StartsWith("#"))
+        .Select(l => l.Split('=', 2))
+        .ToDictionary(kv => kv[0].Trim(), kv => kv[1].Trim());
+    var packed = new List<string>();
+    foreach (var (r, library) in nativeRuntimes)
+    {
+        var outDir = root.Combine($"native/out/{r}");
+        if (!System.IO.File.Exists(outDir.CombineWithFilePath(library).FullPath))
+        {
+            continue;
+        }
+
+        var stamp = $"libzmq {pin["LIBZMQ_VERSION"]} sha256 {pin["LIBZMQ_SHA256"]} rid {r}";
+        var info = outDir.CombineWithFilePath("BUILD-INFO").FullPath;
+        if (!System.IO.File.Exists(info) || !System.IO.File.ReadLines(info).Contains(stamp))
+        {
+            throw new Exception($"native/out/{r}/ was not built from the pinned source ({stamp}); rebuild it with native/build-libzmq.sh {r} --force, or delete it");
+        }
+
+        packed.Add(r);
+    }
+
+    var packages = root.Combine("artifacts/packages");
+    CleanDirectory(packages);
+    // Packing builds in its own artifacts folder, so it never rewrites the obj/ of the dev build
+    // (dotnet pack adds the ZmqNative.Native reference to ZmqNative; see its .csproj).
+    var packBuild = root.Combine("artifacts/pack-build");
+    // Reproducible packages: zip entry times are the last commit's (SOURCE_DATE_EPOCH convention).
+    var timestamp = "";
+    try
+    {
+        var exit = StartProcess("git", new ProcessSettings { Arguments = "log -1 --format=%ct", WorkingDirectory = root, RedirectStandardOutput = true, RedirectStandardError = true }, out var lines);
+        var epoch = lines.FirstOrDefault()?.Trim();
+        if (exit == 0 && long.TryParse(epoch, out _))
+        {
+            timestamp = $" -p:DeterministicTimestamp={epoch}";
+        }
+    }
+    catch (Exception)
+    {
+        // no git (a source tarball): packages get the current time
+    }
+
+    void Pack(string project, bool noBuild) => Run("dotnet",
+        $"pack \"{root.CombineWithFilePath(project).FullPath}\" -c {configuration} -o \"{packages.FullPath}\" --artifacts-path \"{packBuild.FullPath}\""
+        + " -p:ContinuousIntegrationBuild=true" + (noBuild ? " -p:NoBuild=true" : "") + timestamp);
+
+    foreach (var r in packed)
+    {
+        Pack($"native/packaging/runtime.{r}.ZmqNative.Native/runtime.{r}.ZmqNative.Native.csproj", noBuild: true);
+    }
+
+    Pack("native/packaging/ZmqNative.Native/ZmqNative.Native.csproj", noBuild: true);
+    foreach (var project in managedPackages)
+    {
+        Pack(project, noBuild: false);
+    }
+
+    Console.WriteLine($"packages: runtime ids {string.Join(", ", packed)}; in {packages.FullPath}:");
+    foreach (var file in GetFiles(packages.FullPath + "/*.*nupkg").OrderBy(f => f.FullPath))
+    {
+        Console.WriteLine("  " + file.GetFilename());
+    }
+});
 
 Task("Bench")
-    .Description("Runs libzmq's own perf tools built by Native (the C baseline).")
+    .Description("Runs zmqperf (C#) and libzmq's perf tools (C) alternately and prints medians and the C#/C ratio (bench/compare.sh).")
     .IsDependentOn("Native")
-    .Does(() => Run("bash", $"bench/c-baseline.sh {rid}"));
+    .Does(() => Run("bash", $"bench/compare.sh --rid {rid}"));
 
 Task("Demo")
-    .Description("Runs the demo: zguide version.")
+    .Description("Runs the demo: zguide version, then zguide demo (every messaging pattern end to end, in one process).")
     .IsDependentOn("Build")
-    .Does(() => Run("dotnet", $"src/Examples/bin/{configuration}/net10.0/zguide.dll version"));
+    .Does(() =>
+{
+    Run("dotnet", $"src/Examples/bin/{configuration}/net10.0/zguide.dll version");
+    Run("dotnet", $"src/Examples/bin/{configuration}/net10.0/zguide.dll demo");
+});
 
 Task("Default").IsDependentOn("Test");
 

@@ -7,6 +7,9 @@
 #   native/build-libzmq.sh <rid> [--force]
 #
 # Writes native/out/<rid>/: the library, the zmq.h it was built from, BUILD-INFO, perf/.
+# On Linux x64 it also cross-builds linux-arm64 (Debian's aarch64 toolchain) and win-x64
+# (Debian's MinGW-w64, posix threads); osx-* build on macOS. native/packaging/verify-emulated.sh
+# runs the cross builds under qemu-user and wine.
 # Skips the build when native/out/<rid>/BUILD-INFO already names the pinned version and sha256.
 # The source tarball is Debian's "orig" tarball of the zeromq3 source package (the upstream
 # release unchanged), fetched with `apt-get source --download-only` and verified by sha256.
@@ -77,7 +80,12 @@ fetch_source() {
     rm -rf "$tmp"
   fi
   local actual
-  actual=$(sha256sum "$tarball" | cut -d' ' -f1)
+  # sha256sum (GNU coreutils) or shasum (macOS ships it, not sha256sum).
+  if command -v sha256sum >/dev/null 2>&1; then
+    actual=$(sha256sum "$tarball" | cut -d' ' -f1)
+  else
+    actual=$(shasum -a 256 "$tarball" | cut -d' ' -f1)
+  fi
   [ "$actual" = "$LIBZMQ_SHA256" ] || die "$tarball has sha256 $actual, expected $LIBZMQ_SHA256; refusing to build"
   log "source verified: $LIBZMQ_TARBALL sha256 $LIBZMQ_SHA256"
 }
@@ -95,20 +103,39 @@ case "$rid" in
       need_pkgs aarch64-linux-gnu-g++:g++-aarch64-linux-gnu
       cmake_extra+=(-DCMAKE_SYSTEM_NAME=Linux -DCMAKE_SYSTEM_PROCESSOR=aarch64
         -DCMAKE_C_COMPILER=aarch64-linux-gnu-gcc -DCMAKE_CXX_COMPILER=aarch64-linux-gnu-g++)
+      # libzmq's CMakeLists skips its run-time feature checks when cross-compiling and then
+      # leaves the features out (TCP keepalive options silently ignored, no SOCK_CLOEXEC, no
+      # TIPC, no thread names). They are properties of Linux and glibc, not of the CPU: give
+      # them the values the native linux-x64 configure finds (compare its build/platform.hpp).
+      cmake_extra+=(-DZMQ_HAVE_EVENTFD_CLOEXEC=1 -DZMQ_HAVE_SOCK_CLOEXEC=1 -DZMQ_HAVE_O_CLOEXEC=1
+        -DZMQ_HAVE_SO_BINDTODEVICE=1 -DZMQ_HAVE_SO_KEEPALIVE=1 -DZMQ_HAVE_SO_PRIORITY=1
+        -DZMQ_HAVE_TCP_KEEPCNT=1 -DZMQ_HAVE_TCP_KEEPIDLE=1 -DZMQ_HAVE_TCP_KEEPINTVL=1
+        -DZMQ_HAVE_TIPC=1 -DZMQ_HAVE_PTHREAD_SETNAME_2=1 -DZMQ_HAVE_PTHREAD_SET_AFFINITY=1)
     fi
     ;;
   win-x64)
     lib_src="libzmq.dll"; lib_name="libzmq.dll"; check_deps=pe
     need_pkgs cmake:cmake make:make x86_64-w64-mingw32-g++-posix:g++-mingw-w64-x86-64-posix
-    cmake_extra+=(-DCMAKE_SYSTEM_NAME=Windows
+    # CMAKE_SYSTEM_VERSION=10.0 makes libzmq's CMakeLists define _WIN32_WINNT=0x0A00 (it
+    # derives it from the system version and leaves it empty when cross-compiling, which
+    # src/windows.hpp rejects); Windows 10 is also what .NET 8+ needs. POLLER=epoll is the
+    # bundled wepoll, the I/O-thread poller libzmq itself picks for MSVC builds on Vista+.
+    cmake_extra+=(-DCMAKE_SYSTEM_NAME=Windows -DCMAKE_SYSTEM_VERSION=10.0 -DCMAKE_SYSTEM_PROCESSOR=x86_64
       -DCMAKE_C_COMPILER=x86_64-w64-mingw32-gcc-posix -DCMAKE_CXX_COMPILER=x86_64-w64-mingw32-g++-posix
       -DCMAKE_RC_COMPILER=x86_64-w64-mingw32-windres
+      -DCMAKE_FIND_ROOT_PATH=/usr/x86_64-w64-mingw32
+      -DCMAKE_FIND_ROOT_PATH_MODE_PROGRAM=NEVER -DCMAKE_FIND_ROOT_PATH_MODE_LIBRARY=ONLY
+      -DCMAKE_FIND_ROOT_PATH_MODE_INCLUDE=ONLY
       -DZMQ_OUTPUT_BASENAME=zmq -DPOLLER=epoll)
     ;;
   osx-x64|osx-arm64)
     [ "$(uname -s)" = Darwin ] || die "$rid is built on macOS (same options); this machine is $(uname -s)"
-    lib_src="libzmq.5.dylib"; lib_name="libzmq.dylib"
+    lib_src="libzmq.5.dylib"; lib_name="libzmq.dylib"; check_deps=macho
+    command -v cmake >/dev/null 2>&1 || die "cmake is missing (brew install cmake); the compilers come with Xcode's command line tools (xcode-select --install)"
     if [ "$rid" = osx-arm64 ]; then cmake_extra+=(-DCMAKE_OSX_ARCHITECTURES=arm64); else cmake_extra+=(-DCMAKE_OSX_ARCHITECTURES=x86_64); fi
+    # The oldest macOS .NET 8 supports, so the library loads wherever the runtime does, not
+    # only on the build machine's macOS version. libc++ is part of macOS (not linked statically).
+    cmake_extra+=(-DCMAKE_OSX_DEPLOYMENT_TARGET=12.0)
     ;;
   *) die "unknown rid '$rid'" ;;
 esac
@@ -131,15 +158,45 @@ if [ "$check_deps" = elf ]; then
   printf '{\n  global: zmq_*;\n  local: *;\n};\n' > "$work/exports.map"
   linker_flags="$linker_flags -Wl,--exclude-libs,ALL -Wl,--version-script=$work/exports.map"
 fi
-[ "$rid" = win-x64 ] && linker_flags="$linker_flags -static -lwinpthread"
+exe_linker_flags="$static_runtime"
+c_flags="-fvisibility=hidden"
+cxx_flags="-fvisibility=hidden -fvisibility-inlines-hidden"
+if [ "$rid" = win-x64 ]; then
+  # Forwarding headers, so the pinned source builds with MinGW unchanged:
+  # - the bundled wepoll includes <WS2tcpip.h>, <WinSock2.h> and <Windows.h>, spelled as on
+  #   Windows' case-insensitive file system; MinGW's headers are lower case;
+  # - libzmq 4.3.4 enables ipc:// on Windows when <afunix.h> exists (AF_UNIX, Windows 10
+  #   1803+), but its ipc_*.cpp/hpp include afunix.h only for _MSC_VER and <sys/socket.h>,
+  #   <sys/un.h> otherwise; on Windows those two mean winsock2.h and afunix.h.
+  mkdir -p "$work/mingw-include/sys"
+  for h in WS2tcpip WinSock2 Windows; do
+    lower=$(echo "$h" | tr '[:upper:]' '[:lower:]')
+    printf '#include <%s.h>\n' "$lower" > "$work/mingw-include/$h.h"
+  done
+  printf '#include <winsock2.h>\n#include <ws2tcpip.h>\n' > "$work/mingw-include/sys/socket.h"
+  printf '#include <winsock2.h>\n#include <afunix.h>\n' > "$work/mingw-include/sys/un.h"
+  # - libzmq compiles its DLL with -DDLL_EXPORT (for ZMQ_EXPORT in zmq.h); winpthread's
+  #   headers read the same macro as "link winpthread as a DLL" and declare its functions
+  #   dllimport, which cannot link against the static libwinpthread.a. Hide the macro from them.
+  for h in pthread sched semaphore; do
+    printf '#pragma push_macro("DLL_EXPORT")\n#undef DLL_EXPORT\n#include_next <%s.h>\n#pragma pop_macro("DLL_EXPORT")\n' \
+      "$h" > "$work/mingw-include/$h.h"
+  done
+  c_flags="$c_flags -I$work/mingw-include"
+  cxx_flags="$cxx_flags -I$work/mingw-include"
+  # -static makes MinGW link libstdc++, libgcc and winpthread from their archives, so the DLL
+  # (and the perf tools) need no libstdc++-6.dll, libgcc_s_seh-1.dll or libwinpthread-1.dll.
+  linker_flags="$linker_flags -static -lwinpthread"
+  exe_linker_flags="$exe_linker_flags -static"
+fi
 
 log "configuring libzmq $LIBZMQ_VERSION for $rid"
 cmake -S "$srcdir" -B "$work/build" \
   -DCMAKE_BUILD_TYPE=Release \
-  -DCMAKE_CXX_FLAGS="-fvisibility=hidden -fvisibility-inlines-hidden" \
-  -DCMAKE_C_FLAGS="-fvisibility=hidden" \
+  -DCMAKE_CXX_FLAGS="$cxx_flags" \
+  -DCMAKE_C_FLAGS="$c_flags" \
   -DCMAKE_SHARED_LINKER_FLAGS="$linker_flags" \
-  -DCMAKE_EXE_LINKER_FLAGS="$static_runtime" \
+  -DCMAKE_EXE_LINKER_FLAGS="$exe_linker_flags" \
   -DCMAKE_BUILD_WITH_INSTALL_RPATH=ON \
   -DCMAKE_INSTALL_RPATH='$ORIGIN' \
   -DENABLE_DRAFTS=ON \
@@ -175,8 +232,14 @@ if [ "$check_deps" = elf ]; then
 fi
 if [ "$rid" = win-x64 ]; then cp "$out/$lib_name" "$out/perf/"; fi
 
-# --- check: nothing but the C library ---------------------------------------------------
+# --- check: the right machine, and nothing but the C library / system DLLs --------------
 if [ "$check_deps" = elf ]; then
+  case "$rid" in
+    linux-x64) machine="Advanced Micro Devices X86-64" ;;
+    linux-arm64) machine="AArch64" ;;
+  esac
+  actual_machine=$(readelf -h "$out/$lib_name" | sed -n 's/^ *Machine: *//p')
+  [ "$actual_machine" = "$machine" ] || die "$lib_name is built for '$actual_machine', expected '$machine' ($rid)"
   needed=$(readelf -d "$out/$lib_name" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | tr '\n' ' ')
   for n in $needed; do
     case "$n" in
@@ -184,7 +247,37 @@ if [ "$check_deps" = elf ]; then
       *) die "$lib_name needs $n; only the C library is allowed" ;;
     esac
   done
-  log "$lib_name needs only: $needed"
+  log "$lib_name ($actual_machine) needs only: $needed"
+fi
+if [ "$check_deps" = macho ]; then
+  # otool -L lists the load commands: the library's own install name, then what it links.
+  expected_arch=arm64
+  [ "$rid" = osx-x64 ] && expected_arch=x86_64
+  archs=$(lipo -archs "$out/$lib_name")
+  [ "$archs" = "$expected_arch" ] || die "$lib_name is built for '$archs', expected '$expected_arch' ($rid)"
+  needed=$(otool -L "$out/$lib_name" | tail -n +3 | awk '{print $1}' | tr '\n' ' ')
+  for n in $needed; do
+    case "$n" in
+      /usr/lib/libSystem.B.dylib|/usr/lib/libc++.1.dylib) ;;
+      *) die "$lib_name needs $n; only libSystem and libc++ (part of macOS) are allowed" ;;
+    esac
+  done
+  log "$lib_name ($archs) needs only: $needed"
+fi
+if [ "$check_deps" = pe ]; then
+  # objdump -p lists the import table ("DLL Name: ..."). Only DLLs every Windows has may be
+  # there: no libstdc++-6.dll, libgcc_s_seh-1.dll or libwinpthread-1.dll (linked statically).
+  format=$(x86_64-w64-mingw32-objdump -f "$out/$lib_name" | sed -n 's/.*file format //p')
+  [ "$format" = pei-x86-64 ] || die "$lib_name has format '$format', expected pei-x86-64 ($rid)"
+  needed=$(x86_64-w64-mingw32-objdump -p "$out/$lib_name" | sed -n 's/^[[:space:]]*DLL Name: *//p' | tr '\n' ' ')
+  [ -n "$needed" ] || die "objdump found no imports in $lib_name"
+  for n in $needed; do
+    case "$(echo "$n" | tr '[:upper:]' '[:lower:]')" in
+      kernel32.dll|ws2_32.dll|advapi32.dll|iphlpapi.dll|msvcrt.dll|user32.dll|rpcrt4.dll|ntdll.dll|bcrypt.dll) ;;
+      *) die "$lib_name imports $n; only system DLLs are allowed" ;;
+    esac
+  done
+  log "$lib_name ($format) imports only: $needed"
 fi
 
 {
