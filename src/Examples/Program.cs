@@ -1,4 +1,6 @@
+using ZmqNative;
 using ZmqNative.Examples;
+using ZmqNative.Examples.Support;
 
 // zguide: `zguide` lists the examples, `zguide NAME [args]` runs one, `zguide NAME --help` tells its arguments.
 if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
@@ -33,8 +35,20 @@ try
 {
     return chosen.Run(rest);
 }
+catch (ExampleUsageException e)
+{
+    Console.Error.WriteLine($"zguide {chosen.Name}: {e.Message}");
+    Console.Error.WriteLine($"usage: {chosen.Usage}");
+    return 2;
+}
 catch (DllNotFoundException e)
 {
     Console.Error.WriteLine("zguide: " + e.Message);
     return 3;
+}
+catch (ZmqException e)
+{
+    // A failure the example did not handle (a port in use, a bad endpoint): one clear line, not a crash dump.
+    Console.Error.WriteLine($"zguide {chosen.Name}: {e.Message}");
+    return 1;
 }

@@ -1,0 +1,55 @@
+using ZmqNative.Examples.Chapter3;
+using ZmqNative.Examples.Support;
+
+namespace ZmqNative.Examples.Chapter4;
+
+/// <summary>
+/// What the Pirate and Freelance examples share: the Guide's <c>-v</c> switch (also <c>--verbose</c>),
+/// their positional endpoints, an s_dump-style frame trace, and Ctrl-C as a clean stop.
+/// </summary>
+internal static class PirateConsole
+{
+    /// <summary>Whether <c>-v</c> or <c>--verbose</c> was given.</summary>
+    public static bool Verbose(ExampleArgs a) => a.Flag("verbose") | a.Positional.Contains("-v");
+
+    /// <summary>The positional words other than <c>-v</c> (the Freelance examples' endpoints).</summary>
+    public static List<string> Words(ExampleArgs a) => a.Positional.Where(p => p != "-v").ToList();
+
+    /// <summary>Prints a message the way the Guide's zmsg_dump does: a separator, then one line per frame.</summary>
+    public static void Dump(IReadOnlyList<byte[]> frames)
+    {
+        Console.WriteLine(FrameDump.Separator);
+        foreach (var frame in frames)
+        {
+            Console.WriteLine(FrameDump.Format(frame));
+        }
+    }
+
+    /// <summary>A token cancelled by Ctrl-C, so examples that run forever stop cleanly.</summary>
+    public static CancellationToken CancelOnCtrlC()
+    {
+        var stop = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            stop.Cancel();
+        };
+        return stop.Token;
+    }
+
+    /// <summary>A random source: seeded when <c>--seed</c> was given (repeatable runs), else from the clock as the Guide's srandom(time).</summary>
+    public static Random Random(ExampleArgs a)
+    {
+        int seed = a.Int("seed", -1);
+        return seed >= 0 ? new Random(seed) : new Random();
+    }
+}
+
+/// <summary>Thrown by a simulated crash: the example ends as the Guide's does when it breaks out of its loop.</summary>
+internal sealed class SimulatedCrashException : Exception
+{
+    public SimulatedCrashException()
+        : base("simulated crash")
+    {
+    }
+}
