@@ -1,0 +1,374 @@
+using System.Text;
+
+namespace ZmqNative.Patterns.Majordomo;
+
+/// <summary>Settings of a <see cref="MajordomoBroker"/>; the defaults are the Guide's (mdbroker.c).</summary>
+public sealed class MajordomoBrokerOptions
+{
+    /// <summary>How often idle workers are sent HEARTBEAT and expiry is checked: 2500 ms.</summary>
+    public TimeSpan HeartbeatInterval { get; set; } = MajordomoProtocol.DefaultHeartbeatInterval;
+
+    /// <summary>Silent heartbeat intervals after which a worker is dropped: 3.</summary>
+    public int Liveness { get; set; } = MajordomoProtocol.DefaultLiveness;
+
+    /// <summary>Receives one line per event and, when <see cref="TraceFrames"/> is set, each message (the Guide's -v).</summary>
+    public Action<string>? Log { get; set; }
+
+    /// <summary>Whether every message received and sent is passed to <see cref="Log"/> (the Guide's -v).</summary>
+    public bool TraceFrames { get; set; }
+
+    internal void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(HeartbeatInterval, TimeSpan.Zero, nameof(HeartbeatInterval));
+        ArgumentOutOfRangeException.ThrowIfLessThan(Liveness, 1, nameof(Liveness));
+    }
+}
+
+/// <summary>
+/// The Majordomo broker (RFC 7/MDP with RFC 8/MMI): one ROUTER socket for clients (MDPC01) and
+/// workers (MDPW01); routes each request to the least recently used idle worker of its service,
+/// queues requests while no worker is idle, and answers mmi.service itself (200 when the service has
+/// workers, 404 otherwise; 501 for any other mmi.* name).
+/// </summary>
+/// <remarks>
+/// Survives: workers that crash, hang or disconnect (no heartbeat for Liveness × HeartbeatInterval and
+/// they are dropped; their later traffic is answered with DISCONNECT so they re-register), clients that
+/// go away, and malformed messages (dropped, RFC 7 "invalid messages"). Does not survive: its own crash
+/// (queued requests are lost; workers re-register on their own and clients retry), and a request is
+/// lost when the worker holding it dies - MDP does not resend it (the client's timeout must cover
+/// that; Titanic is the Guide's answer). Not thread-safe: one thread calls <see cref="Run"/>.
+/// </remarks>
+public sealed class MajordomoBroker : IDisposable
+{
+    private readonly ZmqSocket _socket;
+    private readonly MajordomoBrokerOptions _options;
+    private readonly Dictionary<string, Service> _services = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Worker> _workers = new(StringComparer.Ordinal);
+    private readonly List<Worker> _waiting = [];
+
+    /// <summary>Creates the broker's ROUTER socket in <paramref name="context"/>.</summary>
+    /// <param name="context">The context to create the socket in.</param>
+    /// <param name="options">Settings; null for the Guide's defaults.</param>
+    public MajordomoBroker(ZmqContext context, MajordomoBrokerOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        _options = options ?? new MajordomoBrokerOptions();
+        _options.Validate();
+        _socket = context.CreateSocket(ZmqSocketType.Router);
+        _socket.Linger = TimeSpan.Zero;
+    }
+
+    /// <summary>The endpoint last bound (with the real port for tcp://...:*).</summary>
+    public string LastEndpoint => _socket.LastEndpoint;
+
+    /// <summary>Number of workers the broker currently knows (waiting or busy).</summary>
+    public int WorkerCount => _workers.Count;
+
+    /// <summary>Binds the broker to an endpoint; it can be bound to several (the Guide binds one).</summary>
+    /// <param name="endpoint">Where to listen, e.g. <see cref="MajordomoProtocol.DefaultEndpoint"/>'s tcp://*:5555.</param>
+    public void Bind(string endpoint)
+    {
+        _socket.Bind(endpoint);
+        Log($"I: MDP broker/0.2.0 is active at {endpoint}");
+    }
+
+    /// <summary>Serves clients and workers until <paramref name="cancellation"/> is cancelled or the context is terminated.</summary>
+    /// <param name="cancellation">Stops the loop (checked at least every 100 ms).</param>
+    public void Run(CancellationToken cancellation)
+    {
+        DateTime heartbeatAt = DateTime.UtcNow + _options.HeartbeatInterval;
+        TimeSpan slice = TimeSpan.FromMilliseconds(100);
+        while (!cancellation.IsCancellationRequested)
+        {
+            TimeSpan wait = heartbeatAt - DateTime.UtcNow;
+            wait = wait < TimeSpan.Zero ? TimeSpan.Zero : wait > slice ? slice : wait;
+            List<byte[]>? frames;
+            try
+            {
+                if (!_socket.TryReceiveMultipart(wait, out frames))
+                {
+                    frames = null;
+                }
+            }
+            catch (ZmqException e) when (e.Error == ZmqErrorCode.ETERM)
+            {
+                return;
+            }
+
+            if (frames is not null)
+            {
+                Trace("I: received message:", frames);
+                Handle(frames);
+            }
+
+            if (DateTime.UtcNow >= heartbeatAt)
+            {
+                Purge();
+                foreach (Worker worker in _waiting)
+                {
+                    SendToWorker(worker, MajordomoProtocol.Heartbeat, null, []);
+                }
+
+                heartbeatAt = DateTime.UtcNow + _options.HeartbeatInterval;
+            }
+        }
+    }
+
+    /// <summary>Closes the socket.</summary>
+    public void Dispose() => _socket.Dispose();
+
+    private void Handle(List<byte[]> frames)
+    {
+        // Every peer message is [sender][empty][header]...: fewer frames or a non-empty delimiter is invalid (dropped).
+        if (frames.Count < 3 || frames[1].Length != 0)
+        {
+            Log("E: invalid message (too few frames or no delimiter), dropped");
+            return;
+        }
+
+        byte[] sender = frames[0];
+        byte[] header = frames[2];
+        if (MajordomoProtocol.Is(header, MajordomoProtocol.ClientHeaderBytes))
+        {
+            HandleClient(sender, frames);
+        }
+        else if (MajordomoProtocol.Is(header, MajordomoProtocol.WorkerHeaderBytes))
+        {
+            HandleWorker(sender, frames);
+        }
+        else
+        {
+            Log("E: invalid message (unknown header), dropped");
+        }
+    }
+
+    private void HandleClient(byte[] sender, List<byte[]> frames)
+    {
+        // [sender][empty][MDPC01][service][body...]: a request needs a service name (RFC 7 REQUEST).
+        if (frames.Count < 4)
+        {
+            Log("E: invalid client message (no service), dropped");
+            return;
+        }
+
+        string serviceName = Encoding.UTF8.GetString(frames[3]);
+        var body = frames.GetRange(4, frames.Count - 4);
+        if (serviceName.StartsWith(MajordomoProtocol.MmiPrefix, StringComparison.Ordinal))
+        {
+            // RFC 8: the broker answers mmi.* itself, with the same service frame and a status code body.
+            string status = "501";
+            if (serviceName == MajordomoProtocol.MmiService)
+            {
+                string asked = body.Count > 0 ? Encoding.UTF8.GetString(body[0]) : string.Empty;
+                status = _services.TryGetValue(asked, out Service? found) && found.Workers > 0 ? "200" : "404";
+            }
+
+            Send([sender, [], MajordomoProtocol.ClientHeaderBytes, frames[3], Encoding.ASCII.GetBytes(status)]);
+            return;
+        }
+
+        Service service = RequireService(serviceName);
+        var request = new List<byte[]>(body.Count + 2) { sender, Array.Empty<byte>() };
+        request.AddRange(body);
+        service.Requests.Enqueue(request);
+        Dispatch(service);
+    }
+
+    private void HandleWorker(byte[] sender, List<byte[]> frames)
+    {
+        if (frames.Count < 4 || frames[3].Length != 1)
+        {
+            Log("E: invalid worker message (no command), dropped");
+            return;
+        }
+
+        string id = Convert.ToHexString(sender);
+        bool known = _workers.TryGetValue(id, out Worker? worker);
+        byte command = frames[3][0];
+        switch (command)
+        {
+            case MajordomoProtocol.Ready:
+                if (frames.Count < 5)
+                {
+                    Log("E: invalid READY (no service), dropped");
+                }
+                else if (known)
+                {
+                    // RFC 7: a valid but unexpected command (READY twice) is answered with DISCONNECT.
+                    Delete(worker!, disconnect: true);
+                }
+                else
+                {
+                    string serviceName = Encoding.UTF8.GetString(frames[4]);
+                    if (serviceName.StartsWith(MajordomoProtocol.MmiPrefix, StringComparison.Ordinal))
+                    {
+                        // RFC 8 reserves mmi.* for the broker: no worker may register for it.
+                        SendDisconnect(sender);
+                        break;
+                    }
+
+                    worker = new Worker(sender, id, RequireService(serviceName));
+                    _workers.Add(id, worker);
+                    worker.Service.Workers++;
+                    Log($"I: registering new worker: {id} for {serviceName}");
+                    Waiting(worker);
+                }
+
+                break;
+            case MajordomoProtocol.Reply:
+                if (!known)
+                {
+                    SendDisconnect(sender);
+                }
+                else if (frames.Count < 6 || frames[5].Length != 0)
+                {
+                    Log("E: invalid REPLY (no client envelope), dropped");
+                }
+                else
+                {
+                    // [sender][empty][MDPW01][REPLY][client][empty][body...] -> [client][empty][MDPC01][service][body...]
+                    var reply = new List<byte[]>(frames.Count) { frames[4], Array.Empty<byte>(), MajordomoProtocol.ClientHeaderBytes, Encoding.UTF8.GetBytes(worker!.Service.Name) };
+                    reply.AddRange(frames.Skip(6));
+                    Send(reply);
+                    Waiting(worker);
+                }
+
+                break;
+            case MajordomoProtocol.Heartbeat:
+                if (!known)
+                {
+                    SendDisconnect(sender);
+                }
+                else
+                {
+                    worker!.Expiry = DateTime.UtcNow + Expiry;
+                }
+
+                break;
+            case MajordomoProtocol.Disconnect:
+                if (known)
+                {
+                    // RFC 7: after DISCONNECT the broker sends nothing more to that worker.
+                    Delete(worker!, disconnect: false);
+                }
+
+                break;
+            default:
+                Log($"E: invalid worker command 0x{command:X2}, dropped");
+                break;
+        }
+    }
+
+    private TimeSpan Expiry => _options.HeartbeatInterval * _options.Liveness;
+
+    private Service RequireService(string name)
+    {
+        if (!_services.TryGetValue(name, out Service? service))
+        {
+            service = new Service(name);
+            _services.Add(name, service);
+        }
+
+        return service;
+    }
+
+    private void Waiting(Worker worker)
+    {
+        worker.Expiry = DateTime.UtcNow + Expiry;
+        _waiting.Add(worker);
+        worker.Service.Waiting.Add(worker);
+        Dispatch(worker.Service);
+    }
+
+    private void Dispatch(Service service)
+    {
+        Purge();
+        while (service.Waiting.Count > 0 && service.Requests.Count > 0)
+        {
+            Worker worker = service.Waiting[0];
+            service.Waiting.RemoveAt(0);
+            _waiting.Remove(worker);
+            SendToWorker(worker, MajordomoProtocol.Request, null, service.Requests.Dequeue());
+        }
+    }
+
+    private void Purge()
+    {
+        // Every waiting worker is checked: heartbeats refresh expiry without reordering the list, so
+        // stopping at the first live one (as mdbroker.c does) would keep a dead worker behind it forever.
+        DateTime now = DateTime.UtcNow;
+        foreach (Worker worker in _waiting.Where(w => w.Expiry < now).ToList())
+        {
+            Log($"I: deleting expired worker: {worker.Id}");
+            Delete(worker, disconnect: false);
+        }
+    }
+
+    private void Delete(Worker worker, bool disconnect)
+    {
+        if (disconnect)
+        {
+            SendToWorker(worker, MajordomoProtocol.Disconnect, null, []);
+        }
+
+        worker.Service.Waiting.Remove(worker);
+        worker.Service.Workers--;
+        _waiting.Remove(worker);
+        _workers.Remove(worker.Id);
+    }
+
+    private void SendDisconnect(byte[] identity) =>
+        Send([identity, [], MajordomoProtocol.WorkerHeaderBytes, [MajordomoProtocol.Disconnect]]);
+
+    private void SendToWorker(Worker worker, byte command, byte[]? option, List<byte[]> body)
+    {
+        var message = new List<byte[]>(body.Count + 5) { worker.Identity, Array.Empty<byte>(), MajordomoProtocol.WorkerHeaderBytes, new[] { command } };
+        if (option is not null)
+        {
+            message.Add(option);
+        }
+
+        message.AddRange(body);
+        Send(message);
+    }
+
+    private void Send(List<byte[]> message)
+    {
+        Trace("I: sending message:", message);
+
+        // A peer that has gone is not an error for the broker (ROUTER drops unroutable messages).
+        _socket.TrySendMultipart(message);
+    }
+
+    private void Log(string line) => _options.Log?.Invoke(line);
+
+    private void Trace(string title, List<byte[]> frames)
+    {
+        if (_options.TraceFrames && _options.Log is { } log)
+        {
+            log(title + "\n" + MajordomoProtocol.Dump(frames));
+        }
+    }
+
+    private sealed class Service(string name)
+    {
+        public string Name { get; } = name;
+
+        public Queue<List<byte[]>> Requests { get; } = new();
+
+        public List<Worker> Waiting { get; } = [];
+
+        public int Workers { get; set; }
+    }
+
+    private sealed class Worker(byte[] identity, string id, Service service)
+    {
+        public byte[] Identity { get; } = identity;
+
+        public string Id { get; } = id;
+
+        public Service Service { get; } = service;
+
+        public DateTime Expiry { get; set; }
+    }
+}

@@ -1,0 +1,200 @@
+using System.Text;
+
+namespace ZmqNative.Patterns.Majordomo;
+
+/// <summary>Settings of a <see cref="MajordomoWorker"/>; the defaults are the Guide's (mdwrkapi.c).</summary>
+public sealed class MajordomoWorkerOptions
+{
+    /// <summary>How often the worker sends HEARTBEAT while waiting: 2500 ms (must match the broker's, RFC 7).</summary>
+    public TimeSpan HeartbeatInterval { get; set; } = MajordomoProtocol.DefaultHeartbeatInterval;
+
+    /// <summary>Silent heartbeat intervals after which the broker is considered dead: 3.</summary>
+    public int Liveness { get; set; } = MajordomoProtocol.DefaultLiveness;
+
+    /// <summary>How long to wait before reconnecting after the broker is lost: 2500 ms.</summary>
+    public TimeSpan ReconnectInterval { get; set; } = MajordomoProtocol.DefaultReconnectInterval;
+
+    /// <summary>Receives one line per event and, when <see cref="TraceFrames"/> is set, each message (the Guide's -v).</summary>
+    public Action<string>? Log { get; set; }
+
+    /// <summary>Whether every message received and sent is passed to <see cref="Log"/>.</summary>
+    public bool TraceFrames { get; set; }
+
+    internal void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(HeartbeatInterval, TimeSpan.Zero, nameof(HeartbeatInterval));
+        ArgumentOutOfRangeException.ThrowIfLessThan(Liveness, 1, nameof(Liveness));
+        ArgumentOutOfRangeException.ThrowIfLessThan(ReconnectInterval, TimeSpan.Zero, nameof(ReconnectInterval));
+    }
+}
+
+/// <summary>
+/// The Majordomo worker API (RFC 7 MDP/Worker, the Guide's mdwrkapi): a DEALER that registers a service
+/// with READY, heartbeats the broker while it waits, and answers each REQUEST with one REPLY.
+/// </summary>
+/// <remarks>
+/// Survives: a broker crash or restart and network loss (after Liveness silent intervals, or on a
+/// DISCONNECT, it closes its socket, waits ReconnectInterval and registers again on a new socket, as
+/// RFC 7 requires). Does not survive: a request it holds when its own process dies is lost (the broker
+/// does not resend it). While the application handles a request no heartbeats are sent, so handling
+/// must take less than Liveness × HeartbeatInterval or the broker drops the worker. Not thread-safe.
+/// </remarks>
+public sealed class MajordomoWorker : IDisposable
+{
+    private readonly ZmqContext _context;
+    private readonly string _broker;
+    private readonly byte[] _service;
+    private readonly MajordomoWorkerOptions _options;
+    private ZmqSocket? _socket;
+    private byte[]? _replyTo;
+    private int _liveness;
+    private DateTime _heartbeatAt;
+
+    /// <summary>Connects to the broker and registers <paramref name="service"/>.</summary>
+    /// <param name="context">The context to create sockets in.</param>
+    /// <param name="broker">The broker's endpoint, e.g. <see cref="MajordomoProtocol.DefaultEndpoint"/>.</param>
+    /// <param name="service">The service name (not mmi.*, which RFC 8 reserves for the broker).</param>
+    /// <param name="options">Settings; null for the Guide's defaults.</param>
+    public MajordomoWorker(ZmqContext context, string broker, string service, MajordomoWorkerOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentException.ThrowIfNullOrEmpty(broker);
+        ArgumentException.ThrowIfNullOrEmpty(service);
+        _context = context;
+        _broker = broker;
+        _service = Encoding.UTF8.GetBytes(service);
+        _options = options ?? new MajordomoWorkerOptions();
+        _options.Validate();
+        Connect();
+    }
+
+    /// <summary>How many times the worker has (re)connected to the broker, the first connect included.</summary>
+    public int Connections { get; private set; }
+
+    /// <summary>
+    /// Waits for the next request, heartbeating and reconnecting as needed; returns its body frames,
+    /// or null when <paramref name="cancellation"/> is cancelled. Answer it with <see cref="Reply"/>.
+    /// </summary>
+    /// <param name="cancellation">Ends the wait (checked at least every 100 ms).</param>
+    /// <returns>The request's body frames, or null when cancelled.</returns>
+    public List<byte[]>? Receive(CancellationToken cancellation)
+    {
+        TimeSpan slice = TimeSpan.FromMilliseconds(100);
+        DateTime silenceCheck = DateTime.UtcNow + _options.HeartbeatInterval;
+        while (!cancellation.IsCancellationRequested)
+        {
+            TimeSpan wait = (_heartbeatAt < silenceCheck ? _heartbeatAt : silenceCheck) - DateTime.UtcNow;
+            wait = wait < TimeSpan.Zero ? TimeSpan.Zero : wait > slice ? slice : wait;
+            if (_socket!.TryReceiveMultipart(wait, out List<byte[]>? frames))
+            {
+                Trace("I: received message from broker:", frames!);
+                _liveness = _options.Liveness;
+                silenceCheck = DateTime.UtcNow + _options.HeartbeatInterval;
+
+                // [empty][MDPW01][command]...: anything else is invalid and dropped (RFC 7).
+                if (frames!.Count < 3 || frames[0].Length != 0 || !MajordomoProtocol.Is(frames[1], MajordomoProtocol.WorkerHeaderBytes) || frames[2].Length != 1)
+                {
+                    Log("E: invalid message from broker, dropped");
+                    continue;
+                }
+
+                switch (frames[2][0])
+                {
+                    case MajordomoProtocol.Request when frames.Count >= 5 && frames[4].Length == 0:
+                        _replyTo = frames[3];
+                        return frames.GetRange(5, frames.Count - 5);
+                    case MajordomoProtocol.Heartbeat:
+                        break;
+                    case MajordomoProtocol.Disconnect:
+                        // RFC 7: close the socket and reconnect on a new one (this is how workers re-register).
+                        Connect();
+                        break;
+                    default:
+                        Log("E: invalid input message from broker, dropped");
+                        break;
+                }
+            }
+            else if (DateTime.UtcNow >= silenceCheck)
+            {
+                silenceCheck = DateTime.UtcNow + _options.HeartbeatInterval;
+                if (--_liveness <= 0)
+                {
+                    Log("W: disconnected from broker - retrying...");
+                    if (cancellation.WaitHandle.WaitOne(_options.ReconnectInterval))
+                    {
+                        return null;
+                    }
+
+                    Connect();
+                }
+            }
+
+            if (DateTime.UtcNow >= _heartbeatAt)
+            {
+                SendToBroker(MajordomoProtocol.Heartbeat, []);
+                _heartbeatAt = DateTime.UtcNow + _options.HeartbeatInterval;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Sends the reply to the last request received (RFC 7 REPLY); a second reply to the same request is refused.</summary>
+    /// <param name="body">The reply's body frames.</param>
+    public void Reply(IEnumerable<byte[]> body)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        byte[] client = _replyTo ?? throw new InvalidOperationException("There is no request to reply to.");
+        _replyTo = null;
+        var frames = new List<byte[]> { client, Array.Empty<byte>() };
+        frames.AddRange(body);
+        SendToBroker(MajordomoProtocol.Reply, frames);
+    }
+
+    /// <summary>Tells the broker the worker leaves (RFC 7 DISCONNECT) and closes the socket.</summary>
+    public void Dispose()
+    {
+        if (_socket is null)
+        {
+            return;
+        }
+
+        SendToBroker(MajordomoProtocol.Disconnect, []);
+        _socket.Dispose();
+        _socket = null;
+    }
+
+    private void Connect()
+    {
+        _socket?.Dispose();
+        _socket = _context.CreateSocket(ZmqSocketType.Dealer);
+        _socket.Linger = TimeSpan.Zero;
+        _socket.Connect(_broker);
+        Connections++;
+        Log($"I: connecting to broker at {_broker}...");
+        _replyTo = null;
+        SendToBroker(MajordomoProtocol.Ready, [_service]);
+        _liveness = _options.Liveness;
+        _heartbeatAt = DateTime.UtcNow + _options.HeartbeatInterval;
+    }
+
+    private void SendToBroker(byte command, List<byte[]> rest)
+    {
+        var frames = new List<byte[]>(rest.Count + 3) { Array.Empty<byte>(), MajordomoProtocol.WorkerHeaderBytes, new[] { command } };
+        frames.AddRange(rest);
+        Trace("I: sending to broker:", frames);
+
+        // DEALER queues while the broker is away; a full queue only means heartbeats are dropped.
+        _socket!.TrySendMultipart(frames);
+    }
+
+    private void Log(string line) => _options.Log?.Invoke(line);
+
+    private void Trace(string title, List<byte[]> frames)
+    {
+        if (_options.TraceFrames && _options.Log is { } log)
+        {
+            log(title + "\n" + MajordomoProtocol.Dump(frames));
+        }
+    }
+}

@@ -1,0 +1,234 @@
+namespace ZmqNative.Patterns.Pirate;
+
+/// <summary>Settings of a <see cref="ParanoidPirateQueue"/>; the defaults are the Guide's (ppqueue).</summary>
+public sealed class ParanoidPirateQueueOptions
+{
+    /// <summary>How often the queue heartbeats each worker; must match the workers' (the Guide's HEARTBEAT_INTERVAL, 1000 ms).</summary>
+    public TimeSpan HeartbeatInterval { get; set; } = ParanoidPirateProtocol.DefaultHeartbeatInterval;
+
+    /// <summary>How many heartbeat intervals a worker may stay silent before it is dropped (HEARTBEAT_LIVENESS, 3).</summary>
+    public int Liveness { get; set; } = ParanoidPirateProtocol.DefaultLiveness;
+
+    /// <summary>Called on the queue's thread for worker arrivals, expiries, heartbeats and routed messages (see <see cref="PirateEvent"/>).</summary>
+    public Action<PirateEvent>? Observer { get; set; }
+
+    internal void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(HeartbeatInterval, TimeSpan.Zero, nameof(HeartbeatInterval));
+        ArgumentOutOfRangeException.ThrowIfLessThan(Liveness, 1, nameof(Liveness));
+    }
+}
+
+/// <summary>
+/// The Paranoid Pirate queue (Guide chapter 4, "Robust Reliable Queuing"; RFC 6/PPP): the
+/// load-balancing broker with heartbeating both ways. Workers (DEALER, <see cref="ParanoidPirateWorker"/>)
+/// say READY (0x01) and heartbeat (0x02); the queue heartbeats every worker it knows each
+/// <see cref="ParanoidPirateQueueOptions.HeartbeatInterval"/> and drops a worker that has been silent
+/// for <see cref="ParanoidPirateQueueOptions.Liveness"/> intervals. Each request goes to the idle worker
+/// that has waited longest; the frontend is read only while a worker is idle.
+/// </summary>
+/// <remarks>
+/// <para><b>Survives</b> (with Lazy Pirate clients): workers that crash, hang or disconnect at any point
+/// (an idle one is dropped within its liveness; one holding a request is dropped the same way, and the
+/// client's retry goes to another worker); its own crash and restart (workers notice the silence,
+/// reconnect with back-off and say READY again; a worker whose heartbeats reach the new queue first is
+/// taken as idle at once, as in the Guide).</para>
+/// <para><b>Does not survive:</b> the request a worker held when it died, or the requests queued in the
+/// queue when it died: they are lost and only the client's retry recovers them. Being one process, it
+/// is still a single point of failure for as long as it is down.</para>
+/// <para>A worker is given one request at a time: heartbeats keep a busy worker busy until it replies,
+/// and heartbeats do not change the order of the idle workers (the Guide's queue re-queues a worker on
+/// every message). Requests are routed with ZMQ_ROUTER_MANDATORY, so a worker that has disconnected
+/// but not yet expired is skipped instead of swallowing the request; ZMQ_ROUTER_HANDOVER lets a worker
+/// that reconnects with a fixed identity take its place at once.</para>
+/// <para>Envelopes: the frontend reads <c>[client][""][request...]</c>; the backend sends
+/// <c>[worker][client][""][request...]</c> and <c>[worker][0x02]</c>, and reads <c>[worker][0x01]</c>,
+/// <c>[worker][0x02]</c> or <c>[worker][client][""][reply...]</c>.</para>
+/// <para>The constructor binds; <see cref="Run"/> routes on the calling thread until cancelled. One thread at a time.</para>
+/// </remarks>
+public sealed class ParanoidPirateQueue : IDisposable
+{
+    /// <summary>The Guide's frontend endpoint, for clients.</summary>
+    public const string DefaultFrontend = "tcp://*:5555";
+
+    /// <summary>The Guide's backend endpoint, for workers.</summary>
+    public const string DefaultBackend = "tcp://*:5556";
+
+    private readonly ZmqContext _context;
+    private readonly ZmqSocket _frontend;
+    private readonly ZmqSocket _backend;
+    private readonly ParanoidPirateQueueOptions _options;
+    private readonly long _interval;
+    private readonly PirateWorkerPool _workers;
+
+    /// <summary>Creates the queue and binds both sockets.</summary>
+    /// <param name="context">The context.</param>
+    /// <param name="frontend">Where clients connect (<see cref="DefaultFrontend"/>).</param>
+    /// <param name="backend">Where workers connect (<see cref="DefaultBackend"/>).</param>
+    /// <param name="options">Heartbeat interval, liveness and observer; the Guide's values when null.</param>
+    /// <exception cref="ZmqException">A bind failed (EADDRINUSE, ...).</exception>
+    public ParanoidPirateQueue(ZmqContext context, string frontend = DefaultFrontend, string backend = DefaultBackend, ParanoidPirateQueueOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        _options = options ?? new ParanoidPirateQueueOptions();
+        _options.Validate();
+        _context = context;
+        _interval = PirateIdentity.Milliseconds(_options.HeartbeatInterval);
+        _workers = new PirateWorkerPool(_interval * _options.Liveness);
+        _frontend = context.CreateSocket(ZmqSocketType.Router);
+        _backend = context.CreateSocket(ZmqSocketType.Router);
+        try
+        {
+            _backend.RouterMandatory = true;
+            _backend.RouterHandover = true;
+            _frontend.Bind(frontend);
+            _backend.Bind(backend);
+            // Read once here: once Run polls the sockets, no other thread may touch them.
+            FrontendEndpoint = _frontend.LastEndpoint;
+            BackendEndpoint = _backend.LastEndpoint;
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The frontend's bound endpoint (ZMQ_LAST_ENDPOINT: the real port when bound to <c>:*</c>); safe to read while <see cref="Run"/> runs.</summary>
+    public string FrontendEndpoint { get; } = string.Empty;
+
+    /// <summary>The backend's bound endpoint; safe to read while <see cref="Run"/> runs.</summary>
+    public string BackendEndpoint { get; } = string.Empty;
+
+    /// <summary>Routes, heartbeats and expires workers until <paramref name="cancellation"/> is cancelled or the context shuts down.</summary>
+    /// <param name="cancellation">Stops the loop (it wakes at once).</param>
+    /// <exception cref="ContextTerminatedException">The context was shut down.</exception>
+    public void Run(CancellationToken cancellation = default)
+    {
+        using var wake = CancellationWake.Create(_context, cancellation);
+        using var poller = new ZmqPoller();
+        poller.Add(_backend, ZmqPollEvents.In);
+        poller.Add(_frontend, ZmqPollEvents.None);
+        if (wake is not null)
+        {
+            poller.Add(wake.Socket, ZmqPollEvents.In);
+        }
+
+        long heartbeatAt = PirateIdentity.Now() + _interval;
+        while (!cancellation.IsCancellationRequested)
+        {
+            // Wake for the next heartbeat or the next expiry, whichever is first.
+            long now = PirateIdentity.Now();
+            long until = Math.Min(heartbeatAt, _workers.NextExpiry() ?? long.MaxValue);
+            poller.Wait(PirateIdentity.Until(until, now));
+            bool fromWorker = poller.IsReady(_backend);
+            bool fromClient = poller.IsReady(_frontend);
+            if (fromWorker)
+            {
+                OnWorkerMessage(_backend.ReceiveMultipart());
+            }
+
+            if (fromClient && _workers.IdleCount > 0)
+            {
+                RouteRequest(_frontend.ReceiveMultipart());
+            }
+
+            now = PirateIdentity.Now();
+            if (now >= heartbeatAt)
+            {
+                SendHeartbeats();
+                heartbeatAt = now + _interval;
+            }
+
+            foreach (var (worker, busy) in _workers.Purge(now))
+            {
+                var kind = busy ? PirateEventKind.BusyWorkerExpired : PirateEventKind.IdleWorkerExpired;
+                _options.Observer?.Invoke(new PirateEvent(kind, PirateIdentity.Describe(worker)));
+            }
+
+            poller.Modify(_frontend, _workers.IdleCount > 0 ? ZmqPollEvents.In : ZmqPollEvents.None);
+        }
+    }
+
+    /// <summary>Closes both sockets. Harmless when called again.</summary>
+    public void Dispose()
+    {
+        _frontend.Dispose();
+        _backend.Dispose();
+    }
+
+    private void OnWorkerMessage(List<byte[]> message)
+    {
+        byte[] worker = message[0];
+        string name = PirateIdentity.Describe(worker);
+        var payload = message.GetRange(1, message.Count - 1);
+        long now = PirateIdentity.Now();
+        if (ParanoidPirateProtocol.IsCommand(payload, ParanoidPirateProtocol.Ready))
+        {
+            // A READY from a worker we thought busy means it restarted: its request is gone.
+            _workers.Ready(worker, now);
+            _options.Observer?.Invoke(new PirateEvent(PirateEventKind.WorkerReady, name));
+        }
+        else if (ParanoidPirateProtocol.IsCommand(payload, ParanoidPirateProtocol.Heartbeat))
+        {
+            _workers.Heartbeat(worker, now);
+            _options.Observer?.Invoke(new PirateEvent(PirateEventKind.HeartbeatReceived, name));
+        }
+        else if (ParanoidPirateProtocol.TrySplitEnvelope(payload, out _))
+        {
+            // [client][""][reply...]: back to the client (dropped by the ROUTER if it is gone), and the worker is free.
+            _workers.Ready(worker, now);
+            _frontend.SendMultipart(payload);
+            _options.Observer?.Invoke(new PirateEvent(PirateEventKind.ReplyRouted, name, payload));
+        }
+        else
+        {
+            // Still a sign of life (the Guide's queue counts any message), but nothing to forward.
+            _workers.Heartbeat(worker, now);
+            _options.Observer?.Invoke(new PirateEvent(PirateEventKind.InvalidMessage, name, message));
+        }
+    }
+
+    private void RouteRequest(List<byte[]> request)
+    {
+        while (_workers.Next() is { } worker)
+        {
+            try
+            {
+                // Non-blocking: a worker whose pipe is full is not reading, so it is no better than gone.
+                if (_backend.TrySendMultipart([worker, .. request]))
+                {
+                    _options.Observer?.Invoke(new PirateEvent(PirateEventKind.RequestRouted, PirateIdentity.Describe(worker), request));
+                    return;
+                }
+            }
+            catch (ZmqException e) when (e.Error == ZmqErrorCode.EHOSTUNREACH)
+            {
+                // ZMQ_ROUTER_MANDATORY: the worker disconnected; try the next one.
+            }
+
+            _workers.Remove(worker);
+            _options.Observer?.Invoke(new PirateEvent(PirateEventKind.WorkerUnreachable, PirateIdentity.Describe(worker)));
+        }
+
+        // No worker could take it: the client's retry will bring it back.
+    }
+
+    private void SendHeartbeats()
+    {
+        foreach (var worker in _workers.Identities())
+        {
+            try
+            {
+                if (_backend.TrySendMultipart([worker, ParanoidPirateProtocol.HeartbeatFrame()]))
+                {
+                    _options.Observer?.Invoke(new PirateEvent(PirateEventKind.HeartbeatSent, PirateIdentity.Describe(worker)));
+                }
+            }
+            catch (ZmqException e) when (e.Error == ZmqErrorCode.EHOSTUNREACH)
+            {
+                // Disconnected for now; libzmq may reconnect it. Its silence will expire it if not.
+            }
+        }
+    }
+}

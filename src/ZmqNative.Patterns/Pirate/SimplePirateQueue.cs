@@ -1,0 +1,142 @@
+namespace ZmqNative.Patterns.Pirate;
+
+/// <summary>Settings of a <see cref="SimplePirateQueue"/>.</summary>
+public sealed class SimplePirateQueueOptions
+{
+    /// <summary>Called on the queue's thread for each worker READY and each routed request and reply (see <see cref="PirateEvent"/>).</summary>
+    public Action<PirateEvent>? Observer { get; set; }
+}
+
+/// <summary>
+/// The Simple Pirate queue (Guide chapter 4, "Basic Reliable Queuing"): the load-balancing broker
+/// with no reliability of its own. Clients (Lazy Pirate, REQ) talk to the ROUTER frontend, workers
+/// (REQ, <see cref="SimplePirateWorker"/>) to the ROUTER backend; a worker says READY (0x01) once and
+/// afterwards every reply makes it ready again; each request goes to the worker that has waited
+/// longest. The frontend is read only while a worker is idle, so requests wait in ZeroMQ's queues.
+/// </summary>
+/// <remarks>
+/// <para><b>Survives</b> (with Lazy Pirate clients): workers that crash or stall, since the client
+/// retries and the retry goes to another idle worker; workers and clients that come and go in any order.</para>
+/// <para><b>Does not survive:</b> its own crash and restart, for the workers (they said READY to the old
+/// queue and never say it again; use the Paranoid Pirate queue). It never learns that an idle worker
+/// died, so it keeps giving requests to it and each costs the client a timeout. It is a single point of failure.</para>
+/// <para>Envelopes: the frontend reads <c>[client][""][request...]</c>; the backend sends
+/// <c>[worker][""][client][""][request...]</c> and reads <c>[worker][""][0x01]</c> or
+/// <c>[worker][""][client][""][reply...]</c>.</para>
+/// <para>The constructor binds; <see cref="Run"/> routes on the calling thread until cancelled. One thread at a time.</para>
+/// </remarks>
+public sealed class SimplePirateQueue : IDisposable
+{
+    /// <summary>The Guide's frontend endpoint, for clients.</summary>
+    public const string DefaultFrontend = "tcp://*:5555";
+
+    /// <summary>The Guide's backend endpoint, for workers.</summary>
+    public const string DefaultBackend = "tcp://*:5556";
+
+    private readonly ZmqContext _context;
+    private readonly ZmqSocket _frontend;
+    private readonly ZmqSocket _backend;
+    private readonly SimplePirateQueueOptions _options;
+    private readonly PirateWorkerPool _workers = new(long.MaxValue);
+
+    /// <summary>Creates the queue and binds both sockets.</summary>
+    /// <param name="context">The context.</param>
+    /// <param name="frontend">Where clients connect (<see cref="DefaultFrontend"/>).</param>
+    /// <param name="backend">Where workers connect (<see cref="DefaultBackend"/>).</param>
+    /// <param name="options">Observer; none when null.</param>
+    /// <exception cref="ZmqException">A bind failed (EADDRINUSE, ...).</exception>
+    public SimplePirateQueue(ZmqContext context, string frontend = DefaultFrontend, string backend = DefaultBackend, SimplePirateQueueOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        _context = context;
+        _options = options ?? new SimplePirateQueueOptions();
+        _frontend = context.CreateSocket(ZmqSocketType.Router);
+        _backend = context.CreateSocket(ZmqSocketType.Router);
+        try
+        {
+            _frontend.Bind(frontend);
+            _backend.Bind(backend);
+            // Read once here: once Run polls the sockets, no other thread may touch them.
+            FrontendEndpoint = _frontend.LastEndpoint;
+            BackendEndpoint = _backend.LastEndpoint;
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The frontend's bound endpoint (ZMQ_LAST_ENDPOINT: the real port when bound to <c>:*</c>); safe to read while <see cref="Run"/> runs.</summary>
+    public string FrontendEndpoint { get; } = string.Empty;
+
+    /// <summary>The backend's bound endpoint; safe to read while <see cref="Run"/> runs.</summary>
+    public string BackendEndpoint { get; } = string.Empty;
+
+    /// <summary>Routes requests and replies until <paramref name="cancellation"/> is cancelled or the context shuts down.</summary>
+    /// <param name="cancellation">Stops the loop (it wakes at once, it does not tick).</param>
+    /// <exception cref="ContextTerminatedException">The context was shut down.</exception>
+    public void Run(CancellationToken cancellation = default)
+    {
+        using var wake = CancellationWake.Create(_context, cancellation);
+        using var poller = new ZmqPoller();
+        poller.Add(_backend, ZmqPollEvents.In);
+        poller.Add(_frontend, ZmqPollEvents.None); // parked until a worker is idle
+        if (wake is not null)
+        {
+            poller.Add(wake.Socket, ZmqPollEvents.In);
+        }
+
+        while (!cancellation.IsCancellationRequested)
+        {
+            poller.Wait(Timeout.InfiniteTimeSpan);
+            // Read both results before changing the poller: they last until the next change.
+            bool fromWorker = poller.IsReady(_backend);
+            bool fromClient = poller.IsReady(_frontend);
+            if (fromWorker)
+            {
+                OnWorkerMessage(_backend.ReceiveMultipart());
+            }
+
+            if (fromClient && _workers.IdleCount > 0)
+            {
+                var request = _frontend.ReceiveMultipart();
+                byte[] worker = _workers.Next()!;
+                _backend.SendMultipart([worker, [], .. request]);
+                _options.Observer?.Invoke(new PirateEvent(PirateEventKind.RequestRouted, PirateIdentity.Describe(worker), request));
+            }
+
+            poller.Modify(_frontend, _workers.IdleCount > 0 ? ZmqPollEvents.In : ZmqPollEvents.None);
+        }
+    }
+
+    /// <summary>Closes both sockets. Harmless when called again.</summary>
+    public void Dispose()
+    {
+        _frontend.Dispose();
+        _backend.Dispose();
+    }
+
+    private void OnWorkerMessage(List<byte[]> message)
+    {
+        // A REQ worker's messages arrive as [worker][""][payload...].
+        if (message.Count < 3 || message[1].Length != 0)
+        {
+            _options.Observer?.Invoke(new PirateEvent(PirateEventKind.InvalidMessage, PirateIdentity.Describe(message[0]), message));
+            return;
+        }
+
+        byte[] worker = message[0];
+        var payload = message.GetRange(2, message.Count - 2);
+        _workers.Ready(worker, PirateIdentity.Now());
+        if (ParanoidPirateProtocol.IsCommand(payload, ParanoidPirateProtocol.Ready))
+        {
+            _options.Observer?.Invoke(new PirateEvent(PirateEventKind.WorkerReady, PirateIdentity.Describe(worker)));
+            return;
+        }
+
+        // [client][""][reply...]: the frontend routes it by its first frame.
+        _frontend.SendMultipart(payload);
+        _options.Observer?.Invoke(new PirateEvent(PirateEventKind.ReplyRouted, PirateIdentity.Describe(worker), payload));
+    }
+}

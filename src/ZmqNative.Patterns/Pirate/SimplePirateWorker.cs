@@ -1,0 +1,113 @@
+namespace ZmqNative.Patterns.Pirate;
+
+/// <summary>Settings of a <see cref="SimplePirateWorker"/>.</summary>
+public sealed class SimplePirateWorkerOptions
+{
+    /// <summary>The worker's identity (ZMQ_ROUTING_ID); a random printable one like the Guide's (<c>"%04X-%04X"</c>) when null.</summary>
+    public byte[]? Identity { get; set; }
+
+    /// <summary>Called on the worker's thread for READY, each request and each reply (see <see cref="PirateEvent"/>).</summary>
+    public Action<PirateEvent>? Observer { get; set; }
+}
+
+/// <summary>
+/// The Simple Pirate worker (Guide chapter 4, spworker): a REQ socket that connects to the queue's
+/// backend, says READY (0x01), then answers one request at a time with what the handler returns.
+/// </summary>
+/// <remarks>
+/// <para><b>Survives:</b> nothing by itself; the Lazy Pirate client's retries cover a worker that dies.</para>
+/// <para><b>Does not survive:</b> a queue restart (it said READY once, to the old queue, and the new one
+/// never hears of it; the worker waits forever). Use <see cref="ParanoidPirateWorker"/> for that.</para>
+/// <para>One thread at a time; the handler runs on the thread that called <see cref="Run"/>.</para>
+/// </remarks>
+public sealed class SimplePirateWorker
+{
+    /// <summary>The Guide's queue backend, as a worker connects to it.</summary>
+    public const string DefaultEndpoint = "tcp://localhost:5556";
+
+    private readonly ZmqContext _context;
+    private readonly SimplePirateWorkerOptions _options;
+
+    /// <summary>Creates the worker (nothing is connected until <see cref="Run"/>).</summary>
+    /// <param name="context">The context.</param>
+    /// <param name="endpoint">The queue's backend (<see cref="DefaultEndpoint"/>).</param>
+    /// <param name="options">Identity and observer.</param>
+    public SimplePirateWorker(ZmqContext context, string endpoint = DefaultEndpoint, SimplePirateWorkerOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentException.ThrowIfNullOrEmpty(endpoint);
+        _context = context;
+        _options = options ?? new SimplePirateWorkerOptions();
+        Endpoint = endpoint;
+        IdentityBytes = _options.Identity ?? PirateIdentity.NewRandom();
+        Identity = PirateIdentity.Describe(IdentityBytes);
+    }
+
+    /// <summary>The queue's backend endpoint.</summary>
+    public string Endpoint { get; }
+
+    /// <summary>The worker's identity as text (hex when it is binary).</summary>
+    public string Identity { get; }
+
+    private byte[] IdentityBytes { get; }
+
+    /// <summary>
+    /// Connects, says READY and serves requests until <paramref name="cancellation"/> is cancelled or
+    /// the context shuts down. An exception from the handler ends the worker (its socket closes).
+    /// </summary>
+    /// <param name="handler">Gets a request's body (the frames after the envelope) and returns the reply's body (at least one frame).</param>
+    /// <param name="cancellation">Stops the worker between requests.</param>
+    /// <exception cref="ContextTerminatedException">The context was shut down.</exception>
+    public void Run(Func<IReadOnlyList<byte[]>, IReadOnlyList<byte[]>> handler, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        using var wake = CancellationWake.Create(_context, cancellation);
+        using var worker = _context.CreateSocket(ZmqSocketType.Req);
+        worker.Linger = TimeSpan.Zero;
+        worker.RoutingId = IdentityBytes;
+        _options.Observer?.Invoke(new PirateEvent(PirateEventKind.Connecting, Endpoint));
+        worker.Connect(Endpoint);
+        worker.Send(ParanoidPirateProtocol.ReadyFrame());
+        _options.Observer?.Invoke(new PirateEvent(PirateEventKind.ReadySent, Identity));
+
+        using var poller = new ZmqPoller();
+        poller.Add(worker, ZmqPollEvents.In);
+        if (wake is not null)
+        {
+            poller.Add(wake.Socket, ZmqPollEvents.In);
+        }
+
+        while (!cancellation.IsCancellationRequested)
+        {
+            poller.Wait(Timeout.InfiniteTimeSpan);
+            if (!poller.IsReady(worker))
+            {
+                continue;
+            }
+
+            // The queue sends [worker][""][client][""][body...]; REQ strips the first two frames.
+            var request = worker.ReceiveMultipart();
+            _options.Observer?.Invoke(new PirateEvent(PirateEventKind.RequestReceived, Identity, request));
+            List<byte[]> reply;
+            if (ParanoidPirateProtocol.TrySplitEnvelope(request, out int envelope))
+            {
+                var body = handler(request.GetRange(envelope, request.Count - envelope));
+                if (body is null || body.Count == 0)
+                {
+                    throw new InvalidOperationException("the handler returned no reply frames");
+                }
+
+                reply = [.. request.Take(envelope), .. body];
+            }
+            else
+            {
+                // REQ must answer before it can receive again: hand the odd message back unchanged.
+                _options.Observer?.Invoke(new PirateEvent(PirateEventKind.InvalidMessage, Identity, request));
+                reply = request;
+            }
+
+            worker.SendMultipart(reply);
+            _options.Observer?.Invoke(new PirateEvent(PirateEventKind.ReplySent, Identity, reply));
+        }
+    }
+}

@@ -1,0 +1,225 @@
+using System.Text;
+using ZmqNative.Patterns.Majordomo;
+
+namespace ZmqNative.Patterns.Tests.Majordomo;
+
+/// <summary>In-process tests: client → broker → worker and back, services, MMI, and malformed traffic.</summary>
+[TestFixture]
+[CancelAfter(60_000)]
+public class MajordomoBrokerTests
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
+    private ZmqContext _context = null!;
+    private CancellationTokenSource _stop = null!;
+    private List<Task> _tasks = null!;
+    private string _endpoint = null!;
+
+    [SetUp]
+    public void SetUp()
+    {
+        _context = new ZmqContext();
+        _stop = new CancellationTokenSource();
+        _tasks = [];
+        var broker = new MajordomoBroker(_context, new MajordomoBrokerOptions { HeartbeatInterval = TimeSpan.FromMilliseconds(200) });
+        broker.Bind("tcp://127.0.0.1:*");
+        _endpoint = broker.LastEndpoint;
+        _tasks.Add(Task.Factory.StartNew(
+            () =>
+            {
+                using (broker)
+                {
+                    broker.Run(_stop.Token);
+                }
+            },
+            TaskCreationOptions.LongRunning));
+    }
+
+    [TearDown]
+    public void TearDown()
+    {
+        _stop.Cancel();
+        Task.WaitAll([.. _tasks], Wait);
+        _context.Dispose();
+        _stop.Dispose();
+    }
+
+    [Test]
+    public void Send_RequestToEchoWorker_ReplyComesBack()
+    {
+        StartWorker("echo", s => s);
+        using var client = new MajordomoClient(_context, _endpoint, ClientOptions());
+
+        var reply = client.Send("echo", "Hello world");
+
+        Assert.That(Text(reply), Is.EqualTo("Hello world"));
+    }
+
+    [Test]
+    public void Send_TwoServices_EachRequestReachesItsOwnService()
+    {
+        StartWorker("upper", s => s.ToUpperInvariant());
+        StartWorker("reverse", s => new string(s.Reverse().ToArray()));
+        using var client = new MajordomoClient(_context, _endpoint, ClientOptions());
+
+        Assert.That(Text(client.Send("upper", "abc")), Is.EqualTo("ABC"));
+        Assert.That(Text(client.Send("reverse", "abc")), Is.EqualTo("cba"));
+    }
+
+    [Test]
+    public void AsyncClient_ManyRequestsBeforeReading_AllRepliesArriveInOrder()
+    {
+        StartWorker("echo", s => s);
+        using var client = new MajordomoAsyncClient(_context, _endpoint, ClientOptions());
+        for (int i = 0; i < 20; i++)
+        {
+            client.Send("echo", i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        var replies = Enumerable.Range(0, 20).Select(_ => Text(client.Receive("echo"))).ToList();
+
+        Assert.That(replies, Is.EqualTo(Enumerable.Range(0, 20).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+    }
+
+    [Test]
+    public void MmiService_RegisteredAndUnknownService_200And404()
+    {
+        StartWorker("echo", s => s);
+        using var client = new MajordomoClient(_context, _endpoint, ClientOptions());
+        WaitUntilRegistered(client, "echo");
+
+        Assert.That(Text(client.Send(MajordomoProtocol.MmiService, "echo")), Is.EqualTo("200"));
+        Assert.That(Text(client.Send(MajordomoProtocol.MmiService, "nosuch")), Is.EqualTo("404"));
+    }
+
+    [Test]
+    public void Mmi_UnknownMmiName_501()
+    {
+        using var client = new MajordomoClient(_context, _endpoint, ClientOptions());
+
+        Assert.That(Text(client.Send("mmi.nosuch", "echo")), Is.EqualTo("501"));
+    }
+
+    [TestCase(new byte[] { 0x09 }, TestName = "Broker_UnknownCommandByte_DroppedAndBrokerKeepsServing")]
+    [TestCase(null, TestName = "Broker_TooFewFrames_DroppedAndBrokerKeepsServing")]
+    public void Broker_InvalidWorkerMessage_DroppedAndBrokerKeepsServing(byte[]? command)
+    {
+        using var raw = RawDealer();
+        List<byte[]> frames = [[], Encoding.ASCII.GetBytes(MajordomoProtocol.WorkerHeader)];
+        if (command is not null)
+        {
+            frames.Add(command);
+            frames.Add(Encoding.ASCII.GetBytes("echo"));
+        }
+
+        raw.SendMultipart(frames);
+
+        // Invalid messages are dropped without an answer (RFC 7); the broker still routes a request.
+        StartWorker("echo", s => s);
+        using var client = new MajordomoClient(_context, _endpoint, ClientOptions());
+        Assert.That(Text(client.Send("echo", "still here")), Is.EqualTo("still here"));
+        Assert.That(raw.TryReceiveMultipart(TimeSpan.FromMilliseconds(200), out _), Is.False);
+    }
+
+    [Test]
+    public void Broker_WrongHeader_DroppedAndBrokerKeepsServing()
+    {
+        using var raw = RawDealer();
+        raw.SendMultipart([[], Encoding.ASCII.GetBytes("MDPX01"), Encoding.ASCII.GetBytes("echo"), Encoding.ASCII.GetBytes("x")]);
+
+        StartWorker("echo", s => s);
+        using var client = new MajordomoClient(_context, _endpoint, ClientOptions());
+        Assert.That(Text(client.Send("echo", "still here")), Is.EqualTo("still here"));
+        Assert.That(raw.TryReceiveMultipart(TimeSpan.FromMilliseconds(200), out _), Is.False);
+    }
+
+    [TestCase(MajordomoProtocol.Reply, TestName = "Broker_ReplyFromUnknownWorker_Disconnect")]
+    [TestCase(MajordomoProtocol.Heartbeat, TestName = "Broker_HeartbeatFromUnknownWorker_Disconnect")]
+    public void Broker_UnexpectedCommandFromUnknownWorker_Disconnect(byte command)
+    {
+        using var raw = RawDealer();
+        raw.SendMultipart([[], Encoding.ASCII.GetBytes(MajordomoProtocol.WorkerHeader), [command], Encoding.ASCII.GetBytes("client"), [], Encoding.ASCII.GetBytes("body")]);
+
+        Assert.That(raw.TryReceiveMultipart(Wait, out var answer), Is.True);
+        Assert.That(answer, Is.EqualTo(new List<byte[]> { Array.Empty<byte>(), Encoding.ASCII.GetBytes(MajordomoProtocol.WorkerHeader), new[] { MajordomoProtocol.Disconnect } }));
+        StartWorker("echo", s => s);
+        using var client = new MajordomoClient(_context, _endpoint, ClientOptions());
+        Assert.That(Text(client.Send("echo", "still here")), Is.EqualTo("still here"));
+    }
+
+    [Test]
+    public void Broker_ReadyTwice_DisconnectAndWorkerForgotten()
+    {
+        using var raw = RawDealer();
+        List<byte[]> ready = [[], Encoding.ASCII.GetBytes(MajordomoProtocol.WorkerHeader), [MajordomoProtocol.Ready], Encoding.ASCII.GetBytes("raw")];
+        raw.SendMultipart(ready);
+        raw.SendMultipart(ready);
+
+        Assert.That(raw.TryReceiveMultipart(Wait, out var answer), Is.True);
+        Assert.That(answer![2], Is.EqualTo(new[] { MajordomoProtocol.Disconnect }));
+        using var client = new MajordomoClient(_context, _endpoint, ClientOptions());
+        Assert.That(Text(client.Send(MajordomoProtocol.MmiService, "raw")), Is.EqualTo("404"));
+    }
+
+    [Test]
+    public void Broker_ReadyForMmiService_Disconnect()
+    {
+        using var raw = RawDealer();
+        raw.SendMultipart([[], Encoding.ASCII.GetBytes(MajordomoProtocol.WorkerHeader), [MajordomoProtocol.Ready], Encoding.ASCII.GetBytes("mmi.service")]);
+
+        Assert.That(raw.TryReceiveMultipart(Wait, out var answer), Is.True);
+        Assert.That(answer![2], Is.EqualTo(new[] { MajordomoProtocol.Disconnect }));
+    }
+
+    [Test]
+    public void Broker_SilentRawWorker_ExpiredAndRequestGoesToLiveWorker()
+    {
+        // A worker that registers and then never heartbeats: the broker expires it after liveness × interval.
+        using var raw = RawDealer();
+        raw.SendMultipart([[], Encoding.ASCII.GetBytes(MajordomoProtocol.WorkerHeader), [MajordomoProtocol.Ready], Encoding.ASCII.GetBytes("echo")]);
+        using var client = new MajordomoClient(_context, _endpoint, ClientOptions());
+        WaitUntilRegistered(client, "echo");
+        WaitUntil(() => Text(client.Send(MajordomoProtocol.MmiService, "echo")) == "404");
+
+        StartWorker("echo", s => s);
+        Assert.That(Text(client.Send("echo", "to the live one")), Is.EqualTo("to the live one"));
+    }
+
+    private static string? Text(List<byte[]>? frames) => frames is { Count: > 0 } ? Encoding.UTF8.GetString(frames[0]) : null;
+
+    private static MajordomoClientOptions ClientOptions() => new() { Timeout = TimeSpan.FromSeconds(5), Retries = 1 };
+
+    private static void WaitUntil(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow + Wait;
+        while (!condition())
+        {
+            Assert.That(DateTime.UtcNow, Is.LessThan(deadline), "condition not met in time");
+        }
+    }
+
+    private static void WaitUntilRegistered(MajordomoClient client, string service) =>
+        WaitUntil(() => Text(client.Send(MajordomoProtocol.MmiService, service)) == "200");
+
+    private ZmqSocket RawDealer()
+    {
+        var raw = _context.CreateSocket(ZmqSocketType.Dealer);
+        raw.Linger = TimeSpan.Zero;
+        raw.Connect(_endpoint);
+        return raw;
+    }
+
+    private void StartWorker(string service, Func<string, string> handle)
+    {
+        var options = new MajordomoWorkerOptions { HeartbeatInterval = TimeSpan.FromMilliseconds(200), ReconnectInterval = TimeSpan.FromMilliseconds(100) };
+        _tasks.Add(Task.Factory.StartNew(
+            () =>
+            {
+                using var worker = new MajordomoWorker(_context, _endpoint, service, options);
+                while (worker.Receive(_stop.Token) is { } request)
+                {
+                    worker.Reply([Encoding.UTF8.GetBytes(handle(Encoding.UTF8.GetString(request[0])))]);
+                }
+            },
+            TaskCreationOptions.LongRunning));
+    }
+}
