@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# Runs each zmqperf tool (the C# port, src/Perf) and its C original (libzmq's perf tools, built by
+# native/build-libzmq.sh from the same source into native/out/<rid>/perf/) side by side, alternately,
+# for several rounds, over inproc and tcp loopback, and reports the median of each and the ratio
+# ZmqNative/C per row (throughput: higher is better; latency: lower is better).
+# Both load the same libzmq: native/out/<rid>/libzmq.so (zmqperf through ZMQNATIVE_LIBZMQ).
+#
+#   bench/compare.sh [options]
+#     --rid RID            native build to use (default: this machine's, e.g. linux-x64)
+#     --rounds N           rounds; each runs every (test, size) once for C and once for C# (default 3)
+#     --sizes "1 16 ..."   message sizes in bytes (default "1 16 64 256 1024 4096 65536")
+#     --tests "..."        any of inproc_thr inproc_lat tcp_thr tcp_lat proxy_thr (default: the first four)
+#     --count N            messages per throughput run for sizes up to 1 KiB (default 1000000; larger
+#                          sizes send about 1 GiB, at most N messages and at least 20000)
+#     --roundtrips N       roundtrips per latency run (default 10000)
+#     --out DIR            where the CSV and SVG files go (default artifacts/bench)
+#     --span               run zmqperf with --span (span send/receive instead of a reused ZmqMessage)
+#     --zmqperf PATH       a zmqperf.dll already built (default: build src/Perf in Release first)
+# Environment: ZMQPERF_DOTNET_ENV="DOTNET_TieredPGO=0 ..." is put in zmqperf's environment (to try
+# runtime settings); BENCH_TIMEOUT (seconds, default 300) bounds every single run.
+#
+# Output: the table on stdout; DIR/compare-samples.csv (every run), DIR/compare-summary.csv
+# (medians and ratios), DIR/compare-throughput.svg and DIR/compare-latency.svg (charts against size).
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/.." && pwd)
+
+rid=""
+rounds=3
+sizes="1 16 64 256 1024 4096 65536"
+tests="inproc_thr inproc_lat tcp_thr tcp_lat"
+count=1000000
+roundtrips=10000
+out="$root/artifacts/bench"
+span=""
+zmqperf=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --rid) rid=$2; shift 2 ;;
+    --rounds) rounds=$2; shift 2 ;;
+    --sizes) sizes=$2; shift 2 ;;
+    --tests) tests=$2; shift 2 ;;
+    --count) count=$2; shift 2 ;;
+    --roundtrips) roundtrips=$2; shift 2 ;;
+    --out) out=$2; shift 2 ;;
+    --span) span="--span"; shift ;;
+    --zmqperf) zmqperf=$2; shift 2 ;;
+    -h|--help) sed -n '2,24p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "compare: unknown option $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+
+if [ -z "$rid" ]; then
+  case "$(uname -s)-$(uname -m)" in
+    Linux-x86_64) rid=linux-x64 ;;
+    Linux-aarch64) rid=linux-arm64 ;;
+    Darwin-x86_64) rid=osx-x64 ;;
+    Darwin-arm64) rid=osx-arm64 ;;
+    *) echo "compare: pass --rid for $(uname -s)-$(uname -m)" >&2; exit 2 ;;
+  esac
+fi
+
+native="$root/native/out/$rid"
+cperf="$native/perf"
+libzmq="$native/libzmq.so"
+[ -x "$cperf/local_thr" ] && [ -f "$libzmq" ] || { echo "compare: $cperf has no perf tools; run ./build.sh --target=Native" >&2; exit 1; }
+command -v python3 >/dev/null || { echo "compare: needs python3 (for the medians, the CSV and the charts)" >&2; exit 1; }
+mkdir -p "$out"
+
+if [ -z "$zmqperf" ]; then
+  build="$root/artifacts/bench/zmqperf-build"
+  echo "compare: building zmqperf (Release)"
+  dotnet build "$root/src/Perf/Perf.csproj" -c Release --artifacts-path "$build" -nologo -v quiet >"$build.log" 2>&1 \
+    || { cat "$build.log" >&2; echo "compare: the zmqperf build failed" >&2; exit 1; }
+  zmqperf="$build/bin/Perf/release/zmqperf.dll"
+fi
+[ -f "$zmqperf" ] || { echo "compare: no $zmqperf" >&2; exit 1; }
+
+export ZMQNATIVE_LIBZMQ="$libzmq"
+timeout_s=${BENCH_TIMEOUT:-300}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# C: the tools find libzmq.so.5 beside them (a link to ../libzmq.so), as built.
+c_tool() { timeout "$timeout_s" "$cperf/$1" "${@:2}"; }
+# C#: the same arguments; environment settings to try go in ZMQPERF_DOTNET_ENV.
+cs_tool() { timeout "$timeout_s" env ${ZMQPERF_DOTNET_ENV:-} dotnet "$zmqperf" "$@" $span; }
+
+# Check (and say) that both really load the same file.
+c_lib=$(cd "$cperf" && readlink -f libzmq.so.5)
+cs_lib=$(cs_tool inproc_thr 1 2 --info 2>&1 >/dev/null | sed -n 's/^libzmq: \(.*\) (.*/\1/p')
+cs_lib=$(readlink -f "$cs_lib" 2>/dev/null || echo "$cs_lib")
+if [ "$c_lib" != "$cs_lib" ]; then
+  echo "compare: the C tools load $c_lib but zmqperf loads $cs_lib" >&2
+  exit 1
+fi
+
+field() { sed -n "s|^$1: \([0-9.]*\) \[$2\].*|\1|p" | head -n 1; }
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+thr_count() { # about 1 GiB per run for large messages, between 20000 and --count messages
+  local n=$(( (1 << 30) / $1 )); [ "$n" -gt "$count" ] && n=$count; [ "$n" -lt 20000 ] && n=20000; echo "$n"; }
+
+# run_one IMPL TEST SIZE: prints the measured number (msg/s or us), or nothing when the run failed.
+run_one() {
+  local impl=$1 test=$2 size=$3 tool n port pid
+  [ "$impl" = c ] && tool=c_tool || tool=cs_tool
+  case "$test" in
+    inproc_thr) $tool inproc_thr "$size" "$(thr_count "$size")" | field "mean throughput" "msg/s" ;;
+    inproc_lat) $tool inproc_lat "$size" "$roundtrips" | field "average latency" us ;;
+    proxy_thr) $tool proxy_thr "$size" "$(thr_count "$size")" | field "mean throughput" "msg/s" ;;
+    tcp_thr)
+      n=$(thr_count "$size"); port=$(free_port)
+      $tool local_thr "tcp://127.0.0.1:$port" "$size" "$n" > "$tmp/local" & pid=$!
+      $tool remote_thr "tcp://127.0.0.1:$port" "$size" "$n" >/dev/null || true
+      wait "$pid" || true
+      field "mean throughput" "msg/s" < "$tmp/local" ;;
+    tcp_lat)
+      port=$(free_port)
+      # local_lat sleeps a second before it exits: leave it to finish in the background.
+      $tool local_lat "tcp://127.0.0.1:$port" "$size" "$roundtrips" >/dev/null & echo $! >> "$tmp/lingering"
+      $tool remote_lat "tcp://127.0.0.1:$port" "$size" "$roundtrips" | field "average latency" us ;;
+  esac
+}
+
+samples="$out/compare-samples.csv"
+echo "round,impl,test,size,value,unit" > "$samples"
+echo "compare: $rounds rounds; sizes $sizes; tests $tests; $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "compare: C tools $cperf; zmqperf $zmqperf ${span:+(--span)} ${ZMQPERF_DOTNET_ENV:+env $ZMQPERF_DOTNET_ENV}; both load $c_lib"
+start=$(date +%s)
+for ((round = 1; round <= rounds; round++)); do
+  # Alternate who goes first, so a slow patch of the machine hits both alike.
+  if [ $((round % 2)) -eq 1 ]; then order="c cs"; else order="cs c"; fi
+  for test in $tests; do
+    case "$test" in *_thr) unit=msg/s ;; *) unit=us ;; esac
+    for size in $sizes; do
+      for impl in $order; do
+        value=$(run_one "$impl" "$test" "$size" || true)
+        if [ -z "$value" ]; then
+          echo "compare: round $round $impl $test $size B: no result" >&2
+          continue
+        fi
+        echo "$round,$impl,$test,$size,$value,$unit" >> "$samples"
+      done
+    done
+  done
+  printf 'compare: round %d of %d done (%ds)\n' "$round" "$rounds" $(( $(date +%s) - start )) >&2
+done
+# The local_lat processes left to finish their one-second pause (started in subshells: poll, not wait).
+if [ -f "$tmp/lingering" ]; then
+  while read -r pid; do while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done; done < "$tmp/lingering"
+fi
+
+echo "compare: load average at the end $(cut -d' ' -f1-3 /proc/loadavg); $(( $(date +%s) - start )) s"
+python3 "$here/report.py" "$samples" "$out"

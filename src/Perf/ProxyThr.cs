@@ -1,0 +1,163 @@
+namespace ZmqNative.Perf;
+
+/// <summary>
+/// proxy_thr: two XPUB publishers flood an XSUB/XPUB proxy (zmq_proxy_steerable, through
+/// <see cref="ZmqProxy.RunSteerable"/>) that forwards to one SUB, all over inproc with 4 I/O
+/// threads and high-water marks of 10000; ZMQ_XPUB_NODROP makes the publishers wait instead of
+/// dropping. Throughput is what the subscriber receives, timed from before the publishers start
+/// (libzmq perf/proxy_thr.cpp).
+/// </summary>
+internal static class ProxyThr
+{
+    public const string Usage = "proxy_thr <message-size> <message-count>";
+
+    private const int Hwm = 10_000;
+    private const string Frontend1 = "inproc://perf_pub1";
+    private const string Frontend2 = "inproc://perf_pub2";
+    private const string Backend = "inproc://perf_backend";
+    private const string Control = "inproc://ctrl";
+
+    public static int Run(string[] args, PerfOptions options)
+    {
+        if (args.Length != 2)
+        {
+            return PerfCommon.PrintUsage(Usage);
+        }
+
+        int size = PerfCommon.Int(args[0], "message-size");
+        int count = PerfCommon.Int(args[1], "message-count");
+        Console.WriteLine($"message size: {size} [B]");
+        Console.WriteLine($"message count: {count}");
+
+        using var context = PerfCommon.CreateContext();
+        context.IoThreads = 4;
+        var failures = new List<Exception>();
+        Thread Start(string name, Action body)
+        {
+            var thread = new Thread(() =>
+            {
+                try
+                {
+                    body();
+                }
+                catch (Exception e)
+                {
+                    lock (failures)
+                    {
+                        failures.Add(e);
+                    }
+                }
+            })
+            { Name = name };
+            thread.Start();
+            return thread;
+        }
+
+        Exception? Failure()
+        {
+            lock (failures)
+            {
+                return failures.Count == 0 ? null : failures[0];
+            }
+        }
+
+        // The proxy binds everything, and inproc needs the bind first (libzmq 4.3 allows connect
+        // first too, but the C tool's order is kept): wait until it is running.
+        using var proxyReady = new ManualResetEventSlim();
+        var proxy = Start("proxy_thr proxy", () => RunProxy(context, proxyReady));
+        if (!proxyReady.Wait(TimeSpan.FromSeconds(30)))
+        {
+            throw new InvalidOperationException("the proxy did not start", Failure());
+        }
+
+        var subscriber = Start("proxy_thr subscriber", () => Subscribe(context, size, count));
+        long watch = PerfCommon.Start();
+        var publisher1 = Start("proxy_thr publisher 1", () => Publish(context, Frontend1, size, count));
+        var publisher2 = Start("proxy_thr publisher 2", () => Publish(context, Frontend2, size, count));
+
+        PerfCommon.Join(subscriber, Failure);
+        ulong elapsed = PerfCommon.ElapsedMicroseconds(watch);
+        ThroughputSink.Print(size, count, elapsed, truncateMessagesPerSecond: true, header: false);
+
+        PerfCommon.Join(publisher1, Failure);
+        PerfCommon.Join(publisher2, Failure);
+        using (var control = context.CreateSocket(ZmqSocketType.Req))
+        {
+            control.Connect(Control);
+            control.Send("TERMINATE"u8);
+        }
+
+        PerfCommon.Join(proxy, Failure);
+        return 0;
+    }
+
+    private static void RunProxy(ZmqContext context, ManualResetEventSlim ready)
+    {
+        using var frontend = context.CreateSocket(ZmqSocketType.XSub);
+        SetHwm(frontend);
+        frontend.Bind(Frontend1);
+        frontend.Bind(Frontend2);
+        using var backend = context.CreateSocket(ZmqSocketType.XPub);
+        backend.XPubNoDrop = true;
+        SetHwm(backend);
+        backend.Bind(Backend);
+        using var control = context.CreateSocket(ZmqSocketType.Rep);
+        control.Bind(Control);
+        ready.Set();
+        ZmqProxy.RunSteerable(frontend, backend, null, control);
+    }
+
+    private static void Subscribe(ZmqContext context, int size, int count)
+    {
+        using var socket = context.CreateSocket(ZmqSocketType.Sub);
+        SetHwm(socket);
+        socket.Subscribe(ReadOnlySpan<byte>.Empty);
+        socket.Connect(Backend);
+        using var message = new ZmqMessage();
+        for (int received = 0; received < count; received++)
+        {
+            socket.Receive(message);
+        }
+    }
+
+    private static void Publish(ZmqContext context, string endpoint, int size, int count)
+    {
+        using var socket = context.CreateSocket(ZmqSocketType.XPub);
+        SetHwm(socket);
+        socket.XPubNoDrop = true;
+        socket.Connect(endpoint);
+
+        // Start only once the proxy's subscription (one byte: 1, "subscribe to everything") arrived.
+        Span<byte> subscription = stackalloc byte[32];
+        int length = socket.Receive(subscription);
+        if (length != 1 || subscription[0] != 1)
+        {
+            throw new InvalidOperationException($"unexpected subscription message ({length} bytes)");
+        }
+
+        // The C tool sends copies of one message, blocking at most 1 ms (ZMQ_SNDTIMEO) and retrying
+        // on EAGAIN. The same here: a blocking send that waits inside libzmq, as the C tool's does,
+        // rather than TrySend with a timeout (a non-blocking send, then zmq_poll, then again).
+        var payload = new byte[size];
+        payload.AsSpan().Fill((byte)'A');
+        socket.SendTimeout = TimeSpan.FromMilliseconds(1);
+        for (int sent = 0; sent < count;)
+        {
+            try
+            {
+                socket.Send(payload);
+                sent++;
+            }
+            catch (ZmqException e) when (e.Error == ZmqErrorCode.EAGAIN)
+            {
+                // The 1 ms passed with the proxy's queue still full: try again.
+            }
+        }
+    }
+
+    private static void SetHwm(ZmqSocket socket)
+    {
+        socket.SendHighWatermark = Hwm;
+        socket.ReceiveHighWatermark = Hwm;
+    }
+}
