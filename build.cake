@@ -104,12 +104,12 @@ var nativeRuntimes = new Dictionary<string, string>
     ["osx-arm64"] = "libzmq.dylib",
 };
 
-// The managed packages, in dependency order. ZmqNative.Patterns (src/ZmqNative.Patterns/)
-// joins this list when it exists; its reference to ZmqNative becomes its package dependency.
-var managedPackages = new[] { "src/ZmqNative/ZmqNative.csproj" };
+// The managed packages, in dependency order; ZmqNative.Patterns' reference to ZmqNative
+// becomes its package dependency.
+var managedPackages = new[] { "src/ZmqNative/ZmqNative.csproj", "src/ZmqNative.Patterns/ZmqNative.Patterns.csproj" };
 
 Task("Pack")
-    .Description("Makes the NuGet packages in artifacts/packages/: runtime.<rid>.ZmqNative.Native for every native build in native/out/, ZmqNative.Native depending on them, and ZmqNative (with .snupkg).")
+    .Description("Makes the NuGet packages in artifacts/packages/: runtime.<rid>.ZmqNative.Native for every native build in native/out/, ZmqNative.Native depending on them, ZmqNative and ZmqNative.Patterns (with .snupkg).")
     .IsDependentOn("Native")
     .Does(() =>
 {

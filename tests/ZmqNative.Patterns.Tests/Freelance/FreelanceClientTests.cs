@@ -17,15 +17,26 @@ public class FreelanceClientTests
         Observer = events?.Observer,
     };
 
+    private static void WaitUntilAlive(FreelanceEvents events, params string[] endpoints)
+    {
+        foreach (var endpoint in endpoints)
+        {
+            events.WaitFor(e => e.Kind == FreelanceEventKind.ServerAlive && e.Endpoint == endpoint);
+        }
+    }
+
     [Test]
     public void TryRequest_AllServersUp_PrefersTheFirstConnected()
     {
         using var context = new ZmqContext();
+        var events = new FreelanceEvents();
         using var a = new NamedServer(context, "A");
         using var b = new NamedServer(context, "B");
-        using var client = new FreelanceClient(context, Options());
+        using var client = new FreelanceClient(context, Options(events));
         client.Connect(a.Endpoint);
         client.Connect(b.Endpoint);
+        // Until both have answered a ping, whichever answered first is the only live server.
+        WaitUntilAlive(events, a.Endpoint, b.Endpoint);
 
         var replies = Enumerable.Range(1, 5).Select(i => client.TryRequest(i.ToString(), out var reply) ? reply : null).ToList();
 
@@ -42,6 +53,7 @@ public class FreelanceClientTests
         using var client = new FreelanceClient(context, Options(events));
         client.Connect(a.Endpoint);
         client.Connect(b.Endpoint);
+        WaitUntilAlive(events, a.Endpoint, b.Endpoint);
         Assert.That(client.TryRequest("1", out var first), Is.True);
 
         a.Dispose();
