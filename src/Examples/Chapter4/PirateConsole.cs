@@ -1,5 +1,6 @@
 using ZmqNative.Examples.Chapter3;
 using ZmqNative.Examples.Support;
+using ZmqNative.Patterns.Pirate;
 
 namespace ZmqNative.Examples.Chapter4;
 
@@ -43,6 +44,34 @@ internal static class PirateConsole
         int seed = a.Int("seed", -1);
         return seed >= 0 ? new Random(seed) : new Random();
     }
+
+    /// <summary>
+    /// The -v trace of a Pirate queue (spqueue, ppqueue): one line per worker event, frames dumped
+    /// for routed messages. The Simple Pirate queue has no heartbeats, so it never reports those kinds.
+    /// </summary>
+    public static void TraceQueue(PirateEvent e)
+    {
+        switch (e.Kind)
+        {
+            case PirateEventKind.WorkerReady:
+                Console.WriteLine($"I: worker ready ({e.Peer})");
+                break;
+            case PirateEventKind.HeartbeatReceived:
+                Console.WriteLine($"I: worker heartbeat ({e.Peer})");
+                break;
+            case PirateEventKind.HeartbeatSent:
+                Console.WriteLine($"I: queue heartbeat ({e.Peer})");
+                break;
+            case PirateEventKind.RequestRouted:
+                Console.WriteLine($"I: request to worker ({e.Peer})");
+                Dump(e.Frames!);
+                break;
+            case PirateEventKind.ReplyRouted:
+                Console.WriteLine($"I: reply from worker ({e.Peer})");
+                Dump(e.Frames!);
+                break;
+        }
+    }
 }
 
 /// <summary>Thrown by a simulated crash: the example ends as the Guide's does when it breaks out of its loop.</summary>
@@ -52,4 +81,5 @@ internal sealed class SimulatedCrashException : Exception
         : base("simulated crash")
     {
     }
+
 }

@@ -52,7 +52,7 @@ internal static class PpqueueExample
                     default:
                         if (verbose)
                         {
-                            Trace(e);
+                            PirateConsole.TraceQueue(e);
                         }
 
                         break;
@@ -66,27 +66,4 @@ internal static class PpqueueExample
         return 0;
     }
 
-    private static void Trace(PirateEvent e)
-    {
-        switch (e.Kind)
-        {
-            case PirateEventKind.WorkerReady:
-                Console.WriteLine($"I: worker ready ({e.Peer})");
-                break;
-            case PirateEventKind.HeartbeatReceived:
-                Console.WriteLine($"I: worker heartbeat ({e.Peer})");
-                break;
-            case PirateEventKind.HeartbeatSent:
-                Console.WriteLine($"I: queue heartbeat ({e.Peer})");
-                break;
-            case PirateEventKind.RequestRouted:
-                Console.WriteLine($"I: request to worker ({e.Peer})");
-                PirateConsole.Dump(e.Frames!);
-                break;
-            case PirateEventKind.ReplyRouted:
-                Console.WriteLine($"I: reply from worker ({e.Peer})");
-                PirateConsole.Dump(e.Frames!);
-                break;
-        }
-    }
 }

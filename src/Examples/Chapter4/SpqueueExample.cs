@@ -31,7 +31,7 @@ internal static class SpqueueExample
                 }
                 else if (verbose)
                 {
-                    Trace(e);
+                    PirateConsole.TraceQueue(e);
                 }
             },
         };
@@ -42,21 +42,4 @@ internal static class SpqueueExample
         return 0;
     }
 
-    private static void Trace(PirateEvent e)
-    {
-        switch (e.Kind)
-        {
-            case PirateEventKind.WorkerReady:
-                Console.WriteLine($"I: worker ready ({e.Peer})");
-                break;
-            case PirateEventKind.RequestRouted:
-                Console.WriteLine($"I: request to worker ({e.Peer})");
-                PirateConsole.Dump(e.Frames!);
-                break;
-            case PirateEventKind.ReplyRouted:
-                Console.WriteLine($"I: reply from worker ({e.Peer})");
-                PirateConsole.Dump(e.Frames!);
-                break;
-        }
-    }
 }
