@@ -71,4 +71,8 @@ public enum ZmqErrorCode
     ETERM,
     /// <summary>No I/O thread is available.</summary>
     EMTHREAD,
+    /// <summary>Permission denied: e.g. an ipc endpoint in a directory the process cannot write.</summary>
+    EACCES,
+    /// <summary>File name too long: an ipc endpoint's path exceeds the platform's limit (about 107 bytes on Linux).</summary>
+    ENAMETOOLONG,
 }

@@ -64,12 +64,8 @@ public sealed unsafe partial class ZmqSocket
     /// <exception cref="ArgumentException">The text is not 40 valid Z85 characters.</exception>
     public void SetCurveKey(int option, string z85Key)
     {
-        ArgumentNullException.ThrowIfNull(z85Key);
-        if (z85Key.Length != 40)
-        {
-            throw new ArgumentException($"a Z85 CURVE key is 40 characters; this one has {z85Key.Length}", nameof(z85Key));
-        }
-
+        // The same check as the Z85 properties, so a bad key says "CURVE key" and which parameter.
+        ZmqCurve.CheckZ85(z85Key, nameof(z85Key));
         SetCurveKey(option, "option " + option, Z85.Decode(z85Key));
     }
 

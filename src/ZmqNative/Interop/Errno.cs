@@ -38,6 +38,8 @@ internal static class Errno
         (ZmqErrorCode.ETIMEDOUT, 110, 60, 138),
         (ZmqErrorCode.EHOSTUNREACH, 113, 65, 110),
         (ZmqErrorCode.ENETRESET, 102, 52, 117),
+        (ZmqErrorCode.EACCES, 13, 13, 13),
+        (ZmqErrorCode.ENAMETOOLONG, 36, 63, 38),
     ];
 
     // zmq.h's fallbacks (ZMQ_HAUSNUMERO + n) for POSIX codes, and libzmq's own codes.

@@ -46,6 +46,8 @@ public class ErrnoTests
     [TestCase(ZmqErrorCode.ECONNREFUSED, 111, 61, 107)]
     [TestCase(ZmqErrorCode.EHOSTUNREACH, 113, 65, 110)]
     [TestCase(ZmqErrorCode.ETIMEDOUT, 110, 60, 138)]
+    [TestCase(ZmqErrorCode.EACCES, 13, 13, 13)]
+    [TestCase(ZmqErrorCode.ENAMETOOLONG, 36, 63, 38)]
     public void ToErrno_PlatformNumbers_MatchEachErrnoH(ZmqErrorCode code, int linux, int macOS, int windows)
     {
         Assert.That(Errno.ToErrno(code, Os.Linux), Is.EqualTo(linux));

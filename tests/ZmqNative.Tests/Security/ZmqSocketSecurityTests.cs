@@ -48,6 +48,8 @@ public class ZmqSocketSecurityTests
         Assert.That(() => socket.CurveSecretKeyZ85 = text, Throws.ArgumentException.With.Message.Contains(reason));
         Assert.That(() => socket.ConfigureCurveClient(ZmqCertificate.FromSecretKey("JTKVSB%%)wK0E.X)V>+}o?pNmC{O&4W4b!Ni{Lh6"), text),
             Throws.ArgumentException.With.Message.Contains(reason));
+        Assert.That(() => socket.SetCurveKey(ZmqNative.Interop.LibZmq.ZMQ_CURVE_SERVERKEY, text),
+            Throws.ArgumentException.With.Message.Contains(reason).And.Property(nameof(ArgumentException.ParamName)).EqualTo("z85Key"));
     }
 
     [TestCase(0)]

@@ -53,6 +53,19 @@ public class ZmqSocketBasicsTests
     }
 
     [Test]
+    public void Bind_IpcPathLongerThanSunPath_ThrowsENAMETOOLONG()
+    {
+        Assume.That(OperatingSystem.IsWindows(), Is.False, "ipc:// paths are AF_UNIX paths");
+        using var context = new ZmqContext();
+        using var socket = context.CreateSocket(ZmqSocketType.Pull);
+        string endpoint = "ipc:///tmp/" + new string('x', 200);
+
+        var error = Assert.Throws<ZmqException>(() => socket.Bind(endpoint))!;
+
+        Assert.That(error.Error, Is.EqualTo(ZmqErrorCode.ENAMETOOLONG));
+    }
+
+    [Test]
     public void Bind_PortInUse_ThrowsEADDRINUSE()
     {
         using var context = new ZmqContext();
