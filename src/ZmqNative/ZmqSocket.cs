@@ -11,13 +11,14 @@ namespace ZmqNative;
 /// <see cref="ZmqContext"/>. Bind or connect it, then send and receive messages.
 /// </summary>
 /// <remarks>
-/// <para><b>One thread at a time.</b> Like libzmq's own sockets (except the draft thread-safe
-/// types), a socket must be used by one thread at a time; it may move between threads when
-/// the handover is synchronised. Every call checks this with one interlocked exchange, in Debug
-/// and Release alike: a call that overlaps another call on the same socket throws
-/// <see cref="InvalidOperationException"/> instead of corrupting libzmq's state. The check costs
-/// about 25 ns per call (measured with a Stopwatch loop on a 2-core x64 VM, Release), about a
-/// tenth of a 16-byte inproc send or receive (~200 ns each).</para>
+/// <para><b>One thread at a time.</b> Like libzmq's own sockets, a socket must be used by one
+/// thread at a time; it may move between threads when the handover is synchronised. Every call
+/// checks this with one interlocked exchange, in Debug and Release alike: a call that overlaps
+/// another call on the same socket throws <see cref="InvalidOperationException"/> instead of
+/// corrupting libzmq's state. The check costs about 20 ns per call (bench/micro,
+/// HotPathSchemeBenchmarks). The draft thread-safe types (<see cref="IsThreadSafe"/>: CLIENT,
+/// SERVER, RADIO, DISH, SCATTER, GATHER, PEER, CHANNEL; zmq_socket(3)) are exempt: any number
+/// of threads may call them at once, and a count of the calls in progress keeps them open.</para>
 /// <para><b>Lifetime.</b> Dispose closes it (zmq_close(3), which never blocks: queued messages are
 /// sent by the context for up to the linger). Disposing twice is harmless; any other use after
 /// disposal throws <see cref="ObjectDisposedException"/>. Disposing from another thread while a
@@ -29,6 +30,10 @@ namespace ZmqNative;
 public sealed unsafe partial class ZmqSocket : IDisposable
 {
     private readonly ZmqSocketHandle _handle;
+    private readonly bool _threadSafe;
+
+    // Not thread-safe types: 1 while a call is inside, else 0. Thread-safe types: the number of
+    // calls inside. Either way the native socket is closed only when it is 0 (see Dispose).
     private int _busy;
     private volatile bool _disposeRequested;
 
@@ -53,6 +58,7 @@ public sealed unsafe partial class ZmqSocket : IDisposable
 
         Context = context;
         Type = type;
+        _threadSafe = IsThreadSafeType(type);
         context.ThrowIfDisposed();
         _handle = new ZmqSocketHandle(context.Handle, (int)type);
         try
@@ -73,6 +79,12 @@ public sealed unsafe partial class ZmqSocket : IDisposable
 
     /// <summary>The socket's type.</summary>
     public ZmqSocketType Type { get; }
+
+    /// <summary>
+    /// Whether several threads may use the socket at once: true for the draft types libzmq makes
+    /// thread-safe (zmq_socket(3): CLIENT, SERVER, RADIO, DISH, SCATTER, GATHER, PEER, CHANNEL).
+    /// </summary>
+    public bool IsThreadSafe => _threadSafe;
 
     /// <summary>Whether <see cref="Dispose"/> has been called (or the context disposed it), even while a call in another thread still keeps the native socket open.</summary>
     public bool IsDisposed => _disposeRequested || _handle.IsClosed;
@@ -150,6 +162,9 @@ public sealed unsafe partial class ZmqSocket : IDisposable
     /// <summary>Whether a thread is inside a call on the socket now (for tests that must overlap two calls).</summary>
     internal bool IsBusy => Volatile.Read(ref _busy) != 0;
 
+    /// <summary>How many calls are inside now (0 or 1 unless <see cref="IsThreadSafe"/>), for tests.</summary>
+    internal int BusyCount => Volatile.Read(ref _busy);
+
     /// <summary>
     /// Whether <see cref="Dispose"/> was called. Unlike <see cref="IsDisposed"/> this is true at once,
     /// even while a holder (a poller registration, a running proxy) keeps the native socket open.
@@ -163,7 +178,11 @@ public sealed unsafe partial class ZmqSocket : IDisposable
     /// </summary>
     internal void EnterBusy()
     {
-        if (Interlocked.Exchange(ref _busy, 1) != 0)
+        if (_threadSafe)
+        {
+            EnterShared();
+        }
+        else if (Interlocked.Exchange(ref _busy, 1) != 0)
         {
             ThrowConcurrentUse();
         }
@@ -187,7 +206,11 @@ public sealed unsafe partial class ZmqSocket : IDisposable
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal Lease Enter()
     {
-        if (Interlocked.Exchange(ref _busy, 1) != 0)
+        if (_threadSafe)
+        {
+            EnterShared();
+        }
+        else if (Interlocked.Exchange(ref _busy, 1) != 0)
         {
             ThrowConcurrentUse();
         }
@@ -200,12 +223,32 @@ public sealed unsafe partial class ZmqSocket : IDisposable
         return new Lease(this);
     }
 
+    /// <summary>Counts one more call inside a thread-safe socket.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void EnterShared() => Interlocked.Increment(ref _busy);
+
     /// <summary>Leaves a call: a plain store (see <see cref="Dispose"/> for why that is enough), then finishes a disposal requested meanwhile.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Exit()
     {
+        if (_threadSafe)
+        {
+            ExitShared();
+            return;
+        }
+
         Volatile.Write(ref _busy, 0);
         if (_disposeRequested)
+        {
+            CompleteDispose();
+        }
+    }
+
+    /// <summary>Counts one call out of a thread-safe socket; the last one out after a Dispose closes it.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ExitShared()
+    {
+        if (Interlocked.Decrement(ref _busy) == 0 && _disposeRequested)
         {
             CompleteDispose();
         }
@@ -215,12 +258,26 @@ public sealed unsafe partial class ZmqSocket : IDisposable
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void CompleteDispose()
     {
-        if (Interlocked.Exchange(ref _busy, 1) == 0)
+        // Claims the socket as a call would (0 -> 1): a call that enters meanwhile sees
+        // _disposeRequested and leaves again without touching the handle.
+        if (Interlocked.CompareExchange(ref _busy, 1, 0) == 0)
         {
             _handle.Dispose();
-            Volatile.Write(ref _busy, 0);
+            if (_threadSafe)
+            {
+                // Calls may have counted themselves in and out meanwhile: take back only our 1.
+                Interlocked.Decrement(ref _busy);
+            }
+            else
+            {
+                Volatile.Write(ref _busy, 0);
+            }
         }
     }
+
+    private static bool IsThreadSafeType(ZmqSocketType type) => type is ZmqSocketType.Server or ZmqSocketType.Client
+        or ZmqSocketType.Radio or ZmqSocketType.Dish or ZmqSocketType.Scatter or ZmqSocketType.Gather
+        or ZmqSocketType.Peer or ZmqSocketType.Channel;
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void ThrowDisposedAfterEnter()

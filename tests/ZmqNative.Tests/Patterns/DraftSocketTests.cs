@@ -53,6 +53,76 @@ public class DraftSocketTests
         Assert.That(ReceiveString(second), Is.EqualTo("re: two"));
     }
 
+    // zmq_socket(3): CLIENT, SERVER, RADIO, DISH, SCATTER, GATHER, PEER and CHANNEL are thread-safe,
+    // so the one-thread-at-a-time check must not refuse overlapping calls on them.
+    [Test]
+    public void Send_ClientFromFourThreadsAtOnce_EveryMessageArrives()
+    {
+        const int Threads = 4, Each = 500;
+        using var context = NewContext();
+        using var server = context.CreateSocket(ZmqSocketType.Server);
+        server.Bind("inproc://thread-safe-client");
+        using var client = context.CreateSocket(ZmqSocketType.Client);
+        client.Connect("inproc://thread-safe-client");
+        Assert.That(client.IsThreadSafe, Is.True);
+        Assert.That(context.CreateSocket(ZmqSocketType.Dealer).IsThreadSafe, Is.False);
+
+        using var start = new Barrier(Threads);
+        var senders = Enumerable.Range(0, Threads).Select(t => Task.Factory.StartNew(() =>
+        {
+            start.SignalAndWait();
+            for (int i = 0; i < Each; i++)
+            {
+                client.Send(Encoding.ASCII.GetBytes($"{t}:{i}"));
+                _ = client.SendHighWatermark; // an option read overlapping the other threads' sends
+            }
+        }, TaskCreationOptions.LongRunning)).ToArray();
+
+        var seen = new HashSet<string>();
+        using var message = new ZmqMessage();
+        while (seen.Count < Threads * Each && server.TryReceive(message, Wait))
+        {
+            Assert.That(seen.Add(message.ToString()), Is.True, "received twice: " + message);
+        }
+
+        Assert.That(Task.WaitAll(senders, Wait), Is.True);
+        Assert.That(seen, Has.Count.EqualTo(Threads * Each));
+    }
+
+    [Test]
+    public void Dispose_ThreadSafeSocketWhileTwoThreadsReceive_ClosesWhenTheLastLeaves()
+    {
+        using var context = NewContext();
+        using var server = context.CreateSocket(ZmqSocketType.Server);
+        server.Bind("inproc://thread-safe-dispose");
+        var client = context.CreateSocket(ZmqSocketType.Client);
+        client.Connect("inproc://thread-safe-dispose");
+        client.ReceiveTimeout = Wait;
+        client.Send("hello"u8);
+        using var hello = new ZmqMessage();
+        Assert.That(server.TryReceive(hello, Wait), Is.True);
+        uint clientId = hello.RoutingId;
+
+        var receivers = Enumerable.Range(0, 2).Select(_ => Task.Factory.StartNew(client.ReceiveString, TaskCreationOptions.LongRunning)).ToArray();
+        Assert.That(SpinWait.SpinUntil(() => client.BusyCount == 2, Wait), Is.True, "both threads are inside Receive");
+
+        client.Dispose();
+        Assert.That(client.IsDisposed, Is.True);
+        Assert.That(client.Handle.IsClosed, Is.False, "two calls are still inside");
+        Assert.That(() => client.Send("late"u8), Throws.TypeOf<ObjectDisposedException>());
+
+        foreach (string text in new[] { "first", "second" })
+        {
+            using var reply = new ZmqMessage(text);
+            reply.RoutingId = clientId;
+            Assert.That(server.TrySend(reply, Wait), Is.True);
+        }
+
+        Assert.That(Task.WaitAll(receivers, Wait), Is.True);
+        Assert.That(receivers.Select(r => r.Result), Is.EquivalentTo(new[] { "first", "second" }));
+        Assert.That(client.Handle.IsClosed, Is.True, "the last call out closed it");
+    }
+
     [Test]
     public void Send_ServerToUnknownRoutingId_ThrowsEHOSTUNREACH()
     {
