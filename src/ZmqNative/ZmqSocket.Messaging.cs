@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 using System.Text;
 using ZmqNative.Interop;
 
@@ -34,9 +36,10 @@ public sealed unsafe partial class ZmqSocket
     public bool TrySend(ReadOnlySpan<byte> data, TimeSpan timeout, bool more = false)
     {
         var deadline = Deadline.Start(timeout);
+        int refused = 0;
         while (!TrySend(data, more))
         {
-            if (!WaitFor(ZmqPollEvents.Out, deadline))
+            if (!WaitFor(ZmqPollEvents.Out, deadline, ref refused))
             {
                 return false;
             }
@@ -75,9 +78,10 @@ public sealed unsafe partial class ZmqSocket
     public bool TrySend(ZmqMessage message, TimeSpan timeout, bool more = false)
     {
         var deadline = Deadline.Start(timeout);
+        int refused = 0;
         while (!TrySend(message, more))
         {
-            if (!WaitFor(ZmqPollEvents.Out, deadline))
+            if (!WaitFor(ZmqPollEvents.Out, deadline, ref refused))
             {
                 return false;
             }
@@ -118,9 +122,10 @@ public sealed unsafe partial class ZmqSocket
         ArgumentNullException.ThrowIfNull(frames);
         var list = frames as IReadOnlyList<byte[]> ?? frames.ToList(); // enumerate once, however often we retry
         var deadline = Deadline.Start(timeout);
+        int refused = 0;
         while (!TrySendMultipart(list))
         {
-            if (!WaitFor(ZmqPollEvents.Out, deadline))
+            if (!WaitFor(ZmqPollEvents.Out, deadline, ref refused))
             {
                 return false;
             }
@@ -156,9 +161,10 @@ public sealed unsafe partial class ZmqSocket
     public bool TryReceive(Span<byte> buffer, TimeSpan timeout, out int size)
     {
         var deadline = Deadline.Start(timeout);
+        int refused = 0;
         while (!TryReceive(buffer, out size))
         {
-            if (!WaitFor(ZmqPollEvents.In, deadline))
+            if (!WaitFor(ZmqPollEvents.In, deadline, ref refused))
             {
                 return false;
             }
@@ -183,9 +189,10 @@ public sealed unsafe partial class ZmqSocket
     public bool TryReceive(ZmqMessage message, TimeSpan timeout)
     {
         var deadline = Deadline.Start(timeout);
+        int refused = 0;
         while (!TryReceive(message))
         {
-            if (!WaitFor(ZmqPollEvents.In, deadline))
+            if (!WaitFor(ZmqPollEvents.In, deadline, ref refused))
             {
                 return false;
             }
@@ -216,7 +223,7 @@ public sealed unsafe partial class ZmqSocket
     /// <param name="timeout">How long to wait; <see cref="TimeSpan.Zero"/> does not wait.</param>
     /// <param name="text">The text, or null when the timeout passed.</param>
     /// <returns>False when the timeout passed.</returns>
-    public bool TryReceiveString(TimeSpan timeout, out string? text)
+    public bool TryReceiveString(TimeSpan timeout, [NotNullWhen(true)] out string? text)
     {
         using var message = new ZmqMessage();
         if (TryReceive(message, timeout))
@@ -242,7 +249,7 @@ public sealed unsafe partial class ZmqSocket
     /// <param name="timeout">How long to wait.</param>
     /// <param name="frames">The frames, or null when the timeout passed.</param>
     /// <returns>False when the timeout passed.</returns>
-    public bool TryReceiveMultipart(TimeSpan timeout, out List<byte[]>? frames)
+    public bool TryReceiveMultipart(TimeSpan timeout, [NotNullWhen(true)] out List<byte[]>? frames)
     {
         using var message = new ZmqMessage();
         if (!TryReceive(message, timeout))
@@ -254,6 +261,41 @@ public sealed unsafe partial class ZmqSocket
         frames = ReceiveRest(message);
         return true;
     }
+
+    /// <summary>
+    /// Receives one message on a ROUTER and splits it into envelope and body
+    /// (<see cref="ZmqRoutedMessage.Split"/>); answer it with <see cref="SendRouted"/>. Blocking.
+    /// </summary>
+    /// <returns>The message.</returns>
+    /// <exception cref="ArgumentException">The message has no routing id (the socket is not a ROUTER).</exception>
+    public ZmqRoutedMessage ReceiveRouted() => ZmqRoutedMessage.Split(ReceiveMultipart());
+
+    /// <summary>Receives one message on a ROUTER as envelope and body, waiting at most <paramref name="timeout"/>.</summary>
+    /// <param name="timeout">How long to wait.</param>
+    /// <param name="message">The message, or null when the timeout passed.</param>
+    /// <returns>False when the timeout passed.</returns>
+    /// <exception cref="ArgumentException">The message has no routing id (the socket is not a ROUTER).</exception>
+    public bool TryReceiveRouted(TimeSpan timeout, [NotNullWhen(true)] out ZmqRoutedMessage? message)
+    {
+        message = TryReceiveMultipart(timeout, out var frames) ? ZmqRoutedMessage.Split(frames) : null;
+        return message is not null;
+    }
+
+    /// <summary>
+    /// Sends envelope then body as one multipart message, blocking: on a ROUTER the envelope's first
+    /// frame picks the peer (with ZMQ_ROUTER_MANDATORY an unknown peer is EHOSTUNREACH; without it
+    /// the message is dropped, zmq_socket(3)).
+    /// </summary>
+    /// <param name="message">The message, usually <see cref="ZmqRoutedMessage.Reply(IEnumerable{byte[]})"/> of one received.</param>
+    public void SendRouted(ZmqRoutedMessage message) =>
+        SendMultipart((message ?? throw new ArgumentNullException(nameof(message))).ToFrames());
+
+    /// <summary>Sends envelope then body, waiting at most <paramref name="timeout"/> for room: all frames or none.</summary>
+    /// <param name="message">The message.</param>
+    /// <param name="timeout">How long to wait.</param>
+    /// <returns>False when the timeout passed; nothing was sent.</returns>
+    public bool TrySendRouted(ZmqRoutedMessage message, TimeSpan timeout) =>
+        TrySendMultipart((message ?? throw new ArgumentNullException(nameof(message))).ToFrames(), timeout);
 
     /// <summary>Receives every frame of one multipart message as UTF-8 text, blocking for the first.</summary>
     /// <returns>The frames, in order.</returns>
@@ -374,12 +416,18 @@ public sealed unsafe partial class ZmqSocket
         using var lease = Enter();
         fixed (byte* p = data)
         {
+            long deadline = 0;
             while (LibZmq.zmq_send(lease.Socket, p, (nuint)data.Length, flags) == -1)
             {
                 int errno = LibZmq.zmq_errno();
-                if (errno == Errno.EINTR)
+                if (errno == Errno.EINTR || (errno == Errno.EAGAIN && deadline != 0))
                 {
-                    continue;
+                    if (ResumeAfterInterrupt(lease.Socket, errno, ZmqPollEvents.Out, ref flags, ref deadline))
+                    {
+                        continue;
+                    }
+
+                    errno = Errno.EAGAIN;
                 }
 
                 if (errno == Errno.EAGAIN && !throwOnAgain)
@@ -399,12 +447,18 @@ public sealed unsafe partial class ZmqSocket
         ArgumentNullException.ThrowIfNull(message);
         var msg = message.Pointer;
         using var lease = Enter();
+        long deadline = 0;
         while (LibZmq.zmq_msg_send(msg, lease.Socket, flags) == -1)
         {
             int errno = LibZmq.zmq_errno();
-            if (errno == Errno.EINTR)
+            if (errno == Errno.EINTR || (errno == Errno.EAGAIN && deadline != 0))
             {
-                continue;
+                if (ResumeAfterInterrupt(lease.Socket, errno, ZmqPollEvents.Out, ref flags, ref deadline))
+                {
+                    continue;
+                }
+
+                errno = Errno.EAGAIN;
             }
 
             if (errno == Errno.EAGAIN && !throwOnAgain)
@@ -415,6 +469,7 @@ public sealed unsafe partial class ZmqSocket
             throw ZmqException.FromErrno(errno, "zmq_msg_send");
         }
 
+        message.MarkSent();
         return true;
     }
 
@@ -424,12 +479,18 @@ public sealed unsafe partial class ZmqSocket
         fixed (byte* p = buffer)
         {
             int rc;
+            long deadline = 0;
             while ((rc = LibZmq.zmq_recv(lease.Socket, p, (nuint)buffer.Length, flags)) == -1)
             {
                 int errno = LibZmq.zmq_errno();
-                if (errno == Errno.EINTR)
+                if (errno == Errno.EINTR || (errno == Errno.EAGAIN && deadline != 0))
                 {
-                    continue;
+                    if (ResumeAfterInterrupt(lease.Socket, errno, ZmqPollEvents.In, ref flags, ref deadline))
+                    {
+                        continue;
+                    }
+
+                    errno = Errno.EAGAIN;
                 }
 
                 if (errno == Errno.EAGAIN && !throwOnAgain)
@@ -450,13 +511,20 @@ public sealed unsafe partial class ZmqSocket
     {
         ArgumentNullException.ThrowIfNull(message);
         var msg = message.Pointer;
+        message.MarkFilled();
         using var lease = Enter();
+        long deadline = 0;
         while (LibZmq.zmq_msg_recv(msg, lease.Socket, flags) == -1)
         {
             int errno = LibZmq.zmq_errno();
-            if (errno == Errno.EINTR)
+            if (errno == Errno.EINTR || (errno == Errno.EAGAIN && deadline != 0))
             {
-                continue;
+                if (ResumeAfterInterrupt(lease.Socket, errno, ZmqPollEvents.In, ref flags, ref deadline))
+                {
+                    continue;
+                }
+
+                errno = Errno.EAGAIN;
             }
 
             if (errno == Errno.EAGAIN && !throwOnAgain)
@@ -470,8 +538,14 @@ public sealed unsafe partial class ZmqSocket
         return true;
     }
 
-    /// <summary>Waits for <paramref name="events"/> until the deadline; false when it passed first.</summary>
-    private bool WaitFor(ZmqPollEvents events, Deadline deadline)
+    /// <summary>
+    /// Waits for <paramref name="events"/> until the deadline; false when it passed first.
+    /// <paramref name="refused"/> counts the times the socket reported ready and the call that
+    /// followed still met EAGAIN: a ROUTER with ZMQ_ROUTER_MANDATORY reports POLLOUT when any peer
+    /// has room, not the one addressed, so polling again would return at once and spin. Such a
+    /// wait sleeps instead, 1, 2, 4, 8, then 16 ms at a time, up to the deadline.
+    /// </summary>
+    private bool WaitFor(ZmqPollEvents events, Deadline deadline, ref int refused)
     {
         int ms = deadline.RemainingMilliseconds();
         if (ms == 0)
@@ -479,13 +553,69 @@ public sealed unsafe partial class ZmqSocket
             return false;
         }
 
+        if (refused > 0)
+        {
+            int pause = 1 << Math.Min(refused - 1, 4);
+            Thread.Sleep(ms < 0 ? pause : Math.Min(pause, ms));
+        }
+
         using var lease = Enter();
-        PollOne(lease.Socket, events, ms);
+        if ((PollOne(lease.Socket, events, deadline.RemainingMilliseconds()) & events) != 0)
+        {
+            refused++; // if the next attempt meets EAGAIN anyway, the next wait backs off
+        }
+
         return true; // ready or not, the caller tries again and re-checks the deadline
+    }
+
+    /// <summary>
+    /// Decides whether a send or receive that failed with EINTR, or with EAGAIN after an earlier
+    /// EINTR, is tried again. A blocking call restarted as it was would wait the socket's whole
+    /// ZMQ_SNDTIMEO/ZMQ_RCVTIMEO again (.NET's runtime signals its own threads, so EINTR is not
+    /// rare), so after the first interruption it continues non-blocking, polling for what is
+    /// left of that timeout. False: the timeout ran out (the caller reports EAGAIN).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static bool ResumeAfterInterrupt(void* socket, int errno, ZmqPollEvents events, ref int flags, ref long deadline)
+    {
+        if (deadline == 0)
+        {
+            if ((flags & DontWait) != 0 || errno != Errno.EINTR)
+            {
+                return errno == Errno.EINTR; // a non-blocking call: just try again
+            }
+
+            int option = events == ZmqPollEvents.In ? LibZmq.ZMQ_RCVTIMEO : LibZmq.ZMQ_SNDTIMEO;
+            int timeoutMs;
+            nuint size = sizeof(int);
+            if (LibZmq.zmq_getsockopt(socket, option, &timeoutMs, &size) != 0 || timeoutMs < 0)
+            {
+                deadline = -1; // no timeout: blocking again loses nothing
+                return true;
+            }
+
+            deadline = Stopwatch.GetTimestamp() + (long)(timeoutMs * (Stopwatch.Frequency / 1000.0));
+            flags |= DontWait;
+        }
+        else if (deadline == -1)
+        {
+            return errno == Errno.EINTR;
+        }
+
+        long left = (long)((deadline - Stopwatch.GetTimestamp()) * 1000.0 / Stopwatch.Frequency);
+        if (left <= 0)
+        {
+            return false;
+        }
+
+        PollOne(socket, events, (int)Math.Min(left, int.MaxValue));
+        return true;
     }
 
     private static ZmqPollEvents PollOne(void* socket, ZmqPollEvents events, int timeoutMs)
     {
+        long start = Stopwatch.GetTimestamp();
+        int wait = timeoutMs;
         while (true)
         {
             int rc;
@@ -493,13 +623,13 @@ public sealed unsafe partial class ZmqSocket
             if (OperatingSystem.IsWindows())
             {
                 var item = new LibZmq.zmq_pollitem_t_windows { socket = socket, events = (short)events };
-                rc = LibZmq.zmq_poll_windows(&item, 1, new System.Runtime.InteropServices.CLong(timeoutMs));
+                rc = LibZmq.zmq_poll_windows(&item, 1, new System.Runtime.InteropServices.CLong(wait));
                 revents = item.revents;
             }
             else
             {
                 var item = new LibZmq.zmq_pollitem_t { socket = socket, events = (short)events };
-                rc = LibZmq.zmq_poll(&item, 1, new System.Runtime.InteropServices.CLong(timeoutMs));
+                rc = LibZmq.zmq_poll(&item, 1, new System.Runtime.InteropServices.CLong(wait));
                 revents = item.revents;
             }
 
@@ -512,6 +642,13 @@ public sealed unsafe partial class ZmqSocket
             if (errno != Errno.EINTR)
             {
                 throw ZmqException.FromErrno(errno, "zmq_poll");
+            }
+
+            if (timeoutMs > 0)
+            {
+                // Interrupted: wait only for what is left, or signals arriving faster than the
+                // timeout would keep it waiting for ever.
+                wait = (int)Math.Max(0, timeoutMs - (long)Stopwatch.GetElapsedTime(start).TotalMilliseconds);
             }
         }
     }

@@ -119,6 +119,59 @@ public class ZmqSocketThreadingTests
         Assert.That(received, Is.EqualTo("after the signals"));
     }
 
+    [Test]
+    [Platform(Include = "Linux", Reason = "sends the signal with pthread_kill")]
+    public void Receive_InterruptedOverAndOverWithATimeout_StillTimesOutOnTime()
+    {
+        // Restarting the blocking zmq_recv after each EINTR would start ZMQ_RCVTIMEO afresh, so
+        // a steady stream of signals (the runtime sends its own) would keep it waiting for ever.
+        int signal;
+        try
+        {
+            signal = Libc.__libc_current_sigrtmin();
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            Assert.Ignore("not glibc: " + e.Message);
+            return;
+        }
+
+        Assume.That(IsCaught(signal), $"signal {signal} has no handler in this process");
+        using var context = new ZmqContext();
+        using var pull = context.CreateSocket(ZmqSocketType.Pull);
+        pull.Bind("inproc://signals-timeout");
+        pull.ReceiveTimeout = TimeSpan.FromMilliseconds(300);
+        nuint thread = 0;
+        Exception? failed = null;
+        var receiver = new Thread(() =>
+        {
+            Volatile.Write(ref thread, Libc.pthread_self());
+            try
+            {
+                pull.ReceiveString();
+            }
+            catch (Exception e)
+            {
+                failed = e;
+            }
+        })
+        { IsBackground = true };
+        receiver.Start();
+        Assert.That(SpinWait.SpinUntil(() => pull.IsBusy, Wait), Is.True, "the receiver is inside Receive");
+
+        // Interrupt it every 10 ms, far more often than its 300 ms timeout, until it gives up or 20 s pass.
+        var interrupting = System.Diagnostics.Stopwatch.StartNew();
+        while (receiver.IsAlive && interrupting.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            Libc.pthread_kill(Volatile.Read(ref thread), signal);
+            Thread.Sleep(10);
+        }
+
+        Assert.That(receiver.Join(Wait), Is.True);
+        Assert.That(interrupting.Elapsed, Is.LessThan(TimeSpan.FromSeconds(20)), "it timed out while the interruptions went on");
+        Assert.That(failed, Is.TypeOf<ZmqException>().With.Property(nameof(ZmqException.Error)).EqualTo(ZmqErrorCode.EAGAIN));
+    }
+
     private static bool IsCaught(int signal)
     {
         // SigCgt in /proc/self/status: a hexadecimal mask of the signals with a handler, bit n-1 for signal n.
