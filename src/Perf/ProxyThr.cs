@@ -135,17 +135,20 @@ internal static class ProxyThr
             throw new InvalidOperationException($"unexpected subscription message ({length} bytes)");
         }
 
-        // The C tool sends copies of one message, blocking at most 1 ms (ZMQ_SNDTIMEO) and retrying
-        // on EAGAIN. The same here: a blocking send that waits inside libzmq, as the C tool's does,
-        // rather than TrySend with a timeout (a non-blocking send, then zmq_poll, then again).
-        var payload = new byte[size];
-        payload.AsSpan().Fill((byte)'A');
+        // The C tool sends copies of one message (zmq_msg_copy: the content is shared, not copied),
+        // blocking at most 1 ms (ZMQ_SNDTIMEO) and retrying on EAGAIN. The same here: CopyFrom is
+        // zmq_msg_copy, and a blocking send waits inside libzmq as the C tool's does, rather than
+        // TrySend with a timeout (a non-blocking send, then zmq_poll, then again).
+        using var original = new ZmqMessage(size);
+        original.Data.Fill((byte)'A');
+        using var message = new ZmqMessage();
         socket.SendTimeout = TimeSpan.FromMilliseconds(1);
         for (int sent = 0; sent < count;)
         {
+            message.CopyFrom(original);
             try
             {
-                socket.Send(payload);
+                socket.Send(message);
                 sent++;
             }
             catch (ZmqException e) when (e.Error == ZmqErrorCode.EAGAIN)

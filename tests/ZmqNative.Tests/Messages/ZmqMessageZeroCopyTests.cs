@@ -46,6 +46,98 @@ public class ZmqMessageZeroCopyTests
         Assert.That((memory.Pins, memory.Unpins), Is.EqualTo((1, 1)));
     }
 
+    // Rebuild skips zmq_msg_close only while the message is known to be empty (just created or
+    // just sent); a message that received content must still release it when rebuilt.
+    [Test]
+    public void Rebuild_AfterReceivingAZeroCopyMessage_ReleasesItsContent()
+    {
+        using var context = NewContext();
+        using var pull = context.CreateSocket(ZmqSocketType.Pull);
+        string endpoint = BindAny(pull, "inproc");
+        using var push = context.CreateSocket(ZmqSocketType.Push);
+        push.Connect(endpoint);
+        using var memory = new CountingMemory(Large);
+        using var reused = new ZmqMessage();
+        reused.Rebuild("sent first"u8);
+        Assert.That(push.TrySend(reused, Wait), Is.True);
+        Assert.That(pull.TryReceive(reused, Wait), Is.True);
+
+        using (var message = ZmqMessage.ZeroCopy(memory.Memory, out var tracker))
+        {
+            Assert.That(push.TrySend(message, Wait), Is.True);
+            Assert.That(pull.TryReceive(reused, Wait), Is.True, "the sent-then-received message now holds the zero-copy content");
+            Assert.That(tracker.IsDone, Is.False);
+
+            reused.Rebuild(8);
+
+            Assert.That(tracker.Wait(Wait), Is.True, "Rebuild released the received content");
+        }
+
+        Assert.That((memory.Pins, memory.Unpins), Is.EqualTo((1, 1)));
+    }
+
+    // zmq_msg_copy(3): both messages share the content; it is released when the last one lets go.
+    [Test]
+    public void CopyFrom_ZeroCopyContent_SharesItUntilBothLetGo()
+    {
+        using var memory = new CountingMemory(Large);
+        var original = ZmqMessage.ZeroCopy(memory.Memory, out var tracker);
+        var copy = new ZmqMessage("old content");
+
+        copy.CopyFrom(original);
+
+        Assert.That(copy.Data.SequenceEqual(memory.Array), Is.True);
+        original.Dispose();
+        Assert.That(tracker.IsDone, Is.False, "the copy still refers to it");
+        copy.Dispose();
+        Assert.That(tracker.Wait(Wait), Is.True);
+        Assert.That((memory.Pins, memory.Unpins), Is.EqualTo((1, 1)));
+    }
+
+    [Test]
+    public void CopyFrom_OneMessageSentManyTimes_EveryCopyArrives()
+    {
+        using var context = NewContext();
+        using var pull = context.CreateSocket(ZmqSocketType.Pull);
+        string endpoint = BindAny(pull, "inproc");
+        using var push = context.CreateSocket(ZmqSocketType.Push);
+        push.Connect(endpoint);
+        using var original = new ZmqMessage(new string('x', 1000));
+        using var outgoing = new ZmqMessage();
+
+        for (int i = 0; i < 3; i++)
+        {
+            outgoing.CopyFrom(original);
+            Assert.That(push.TrySend(outgoing, Wait), Is.True);
+        }
+
+        using var received = new ZmqMessage();
+        for (int i = 0; i < 3; i++)
+        {
+            Assert.That(pull.TryReceive(received, Wait), Is.True);
+            Assert.That(received.ToString(), Is.EqualTo(original.ToString()));
+        }
+
+        Assert.That(original.Size, Is.EqualTo(1000), "the original keeps its content");
+    }
+
+    [Test]
+    public void MoveFrom_TakesTheContentAndEmptiesTheSource()
+    {
+        using var source = new ZmqMessage("moving");
+        using var target = new ZmqMessage("replaced");
+
+        target.MoveFrom(source);
+
+        Assert.That(target.ToString(), Is.EqualTo("moving"));
+        Assert.That(source.Size, Is.Zero);
+        source.Rebuild("reused"u8);
+        Assert.That(source.ToString(), Is.EqualTo("reused"));
+        Assert.That(() => target.CopyFrom(null!), Throws.ArgumentNullException);
+        source.Dispose();
+        Assert.That(() => target.MoveFrom(source), Throws.TypeOf<ObjectDisposedException>());
+    }
+
     // Over tcp libzmq is done once the bytes are written to the connection; by the time the peer
     // has them, the release has happened or is about to.
     [Test]
