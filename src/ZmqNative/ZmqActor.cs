@@ -105,21 +105,31 @@ public sealed class ZmqActor : IDisposable
         }
 
         _cancellation.Cancel();
-        if (!_completed)
+        for (int busy = 0; !_completed; busy++)
         {
             try
             {
                 // PAIR over inproc queues up to the high-water mark without waiting for the reader;
                 // a full pipe means the actor is not reading, so waiting would not help either.
                 Pipe.TrySend(ZmqActorPipe.TerminateCommandBytes);
+                break;
             }
             catch (ZmqException)
             {
                 // ETERM: the context is shutting down, which ends the actor too.
+                break;
             }
             catch (ObjectDisposedException)
             {
                 // The context was disposed and closed the pipe; its shutdown ends the actor.
+                break;
+            }
+            catch (InvalidOperationException)
+            {
+                // Another thread of the owner is inside a call on the pipe (e.g. waiting for a
+                // reply): the pipe is one-thread-at-a-time, so wait for that call to end and send
+                // "$TERM" then. The actor's token is already cancelled, which may end it sooner.
+                Thread.Sleep(1 << Math.Min(busy, 4));
             }
         }
 

@@ -73,6 +73,33 @@ public class ZmqActorTests
     }
 
     [Test]
+    public void Dispose_WhileAnotherThreadWaitsOnThePipe_SendsTermOnceThatCallEnds()
+    {
+        using var context = new ZmqContext();
+        string? lastCommand = null;
+        var actor = new ZmqActor(context, pipe =>
+        {
+            pipe.SignalReady();
+            pipe.Cancellation.WaitHandle.WaitOne(); // Dispose has begun...
+            pipe.Socket.Send("bye");                // ...this ends the owner's pending receive
+            lastCommand = pipe.Socket.ReceiveString();
+        });
+        string? received = null;
+        var reader = new Thread(() => actor.Pipe.TryReceiveString(Wait, out received));
+        reader.Start();
+        SpinWait.SpinUntil(() => actor.Pipe.IsBusy || !reader.IsAlive, Wait);
+        Assume.That(actor.Pipe.IsBusy, "the reader thread should be inside its receive now");
+
+        // The pipe is busy in the reader's call: Dispose must wait for it, not throw.
+        Assert.DoesNotThrow(actor.Dispose);
+        reader.Join();
+
+        Assert.That(received, Is.EqualTo("bye"));
+        Assert.That(lastCommand, Is.EqualTo(ZmqActorPipe.TerminateCommand));
+        Assert.That(actor.IsCompleted, Is.True);
+    }
+
+    [Test]
     public void Dispose_ActorHonoursCancellation_EndsWithoutReadingThePipe()
     {
         using var context = new ZmqContext();
