@@ -38,6 +38,9 @@ internal sealed class FreelanceAgent(ZmqContext context, ZmqActorPipe pipe, Free
         router.Linger = TimeSpan.Zero;
         // EHOSTUNREACH instead of a silent drop tells us at once that a server is not connected.
         router.RouterMandatory = true;
+        // ZMQ_IMMEDIATE: without it a connecting ROUTER keeps a server's pipe while it reconnects,
+        // so sends to a server that went away still succeed (queued) and only its TTL reveals it.
+        router.Immediate = true;
         // libzmq retries a failed connect every ZMQ_RECONNECT_IVL, so probing more often finds nothing sooner.
         _probeInterval = FreelanceProtocol.Milliseconds(router.ReconnectInterval);
         pipe.SignalReady();
