@@ -117,6 +117,40 @@ public class ZmqSocketBasicsTests
         Assert.That(error.Error, Is.EqualTo(ZmqErrorCode.EHOSTUNREACH));
     }
 
+    // A ROUTER reports POLLOUT when any peer has room, so a timed send to a full peer must wait
+    // for that peer (backing off between tries) rather than spin, and succeed once it drains.
+    [Test]
+    public void TrySendMultipartWithTimeout_RouterMandatoryToAFullPeerWhileAnotherHasRoom_WaitsThenSends()
+    {
+        using var context = new ZmqContext();
+        using var router = context.CreateSocket(ZmqSocketType.Router);
+        router.RouterMandatory = true;
+        router.SendHighWatermark = 1;
+        router.Bind("inproc://mandatory-full");
+        using var full = context.CreateSocket(ZmqSocketType.Dealer);
+        full.RoutingId = "full"u8.ToArray();
+        full.ReceiveHighWatermark = 1;
+        full.Connect("inproc://mandatory-full");
+        using var idle = context.CreateSocket(ZmqSocketType.Dealer);
+        idle.RoutingId = "idle"u8.ToArray();
+        idle.Connect("inproc://mandatory-full");
+        byte[][] toFull = ["full"u8.ToArray(), "x"u8.ToArray()];
+        int queued = 0;
+        while (router.TrySendMultipart(toFull))
+        {
+            Assert.That(++queued, Is.LessThan(1000), "the full peer's pipe never filled");
+        }
+
+        Assert.That(router.Poll(ZmqPollEvents.Out, TimeSpan.Zero), Is.EqualTo(ZmqPollEvents.Out), "the idle peer has room");
+        var cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
+        Assert.That(router.TrySendMultipart(toFull, TimeSpan.FromMilliseconds(500)), Is.False, "the addressed peer stays full");
+        TestContext.Out.WriteLine($"process CPU during the 500 ms wait: {(System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds:F0} ms");
+
+        Assert.That(full.TryReceiveMultipart(Wait, out var drained), Is.True);
+        Assert.That(drained![0], Is.EqualTo("x"u8.ToArray()));
+        Assert.That(router.TrySendMultipart(toFull, Wait), Is.True, "sent once the peer had room");
+    }
+
     [Test]
     public void Receive_FrameLargerThanBuffer_ReportsFullSizeAndKeepsThePrefix()
     {
