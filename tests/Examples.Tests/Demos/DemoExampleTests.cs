@@ -33,7 +33,7 @@ public class DemoExampleTests
             Assert.That(result.Stdout, Does.Contain($"\n{pattern}: OK - "), pattern);
         }
 
-        Assert.That(result.Stdout.TrimEnd(), Does.EndWith("run `zguide` for the list.").And.Contain("demo: all 7 patterns worked"));
+        Assert.That(result.Stdout.TrimEnd(), Does.EndWith("run `zguide` for the list.").And.Match(@"demo: all \d+ patterns worked"));
     }
 
     [Test]
