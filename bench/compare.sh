@@ -68,11 +68,8 @@ command -v python3 >/dev/null || { echo "compare: needs python3 (for the medians
 mkdir -p "$out"
 
 if [ -z "$zmqperf" ]; then
-  build="$root/artifacts/bench/zmqperf-build"
-  echo "compare: building zmqperf (Release)"
-  dotnet build "$root/src/Perf/Perf.csproj" -c Release --artifacts-path "$build" -nologo -v quiet >"$build.log" 2>&1 \
-    || { cat "$build.log" >&2; echo "compare: the zmqperf build failed" >&2; exit 1; }
-  zmqperf="$build/bin/Perf/release/zmqperf.dll"
+  echo "compare: publishing zmqperf (Release, ReadyToRun)"
+  zmqperf=$("$here/zmqperf-publish.sh" "$rid")
 fi
 [ -f "$zmqperf" ] || { echo "compare: no $zmqperf" >&2; exit 1; }
 

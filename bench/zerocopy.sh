@@ -31,11 +31,8 @@ while [ $# -gt 0 ]; do
 done
 mkdir -p "$out"
 if [ -z "$zmqperf" ]; then
-  build="$root/artifacts/bench/zmqperf-build"
-  echo "zerocopy: building zmqperf (Release)"
-  dotnet build "$root/src/Perf/Perf.csproj" -c Release --artifacts-path "$build" -nologo -v quiet >"$build.log" 2>&1 \
-    || { cat "$build.log" >&2; exit 1; }
-  zmqperf="$build/bin/Perf/release/zmqperf.dll"
+  echo "zerocopy: publishing zmqperf (Release, ReadyToRun)"
+  zmqperf=$("$here/zmqperf-publish.sh")
 fi
 
 count_for() { # about 512 MiB per run, between 64 and 100000 messages
