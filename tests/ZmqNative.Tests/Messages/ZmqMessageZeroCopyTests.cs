@@ -76,6 +76,34 @@ public class ZmqMessageZeroCopyTests
         Assert.That((memory.Pins, memory.Unpins), Is.EqualTo((1, 1)));
     }
 
+    // Receiving into a message closes its previous content inside zmq_msg_recv, so for zero-copy
+    // content the release callback runs on this thread during the receive (and must not fail it).
+    [Test]
+    public void Receive_IntoAMessageHoldingZeroCopyContent_ReleasesItDuringTheReceive()
+    {
+        using var context = NewContext();
+        using var pull = context.CreateSocket(ZmqSocketType.Pull);
+        string endpoint = BindAny(pull, "inproc");
+        using var push = context.CreateSocket(ZmqSocketType.Push);
+        push.Connect(endpoint);
+        using var memory = new CountingMemory(Large);
+        using var reused = new ZmqMessage();
+
+        using (var message = ZmqMessage.ZeroCopy(memory.Memory, out var tracker))
+        {
+            Assert.That(push.TrySend(message, Wait), Is.True);
+            Assert.That(pull.TryReceive(reused, Wait), Is.True);
+            Assert.That(push.TrySend("next"u8, Wait), Is.True);
+
+            Assert.That(pull.TryReceive(reused, Wait), Is.True, "this receive closes the zero-copy content");
+
+            Assert.That(reused.ToString(), Is.EqualTo("next"));
+            Assert.That(tracker.Wait(Wait), Is.True);
+        }
+
+        Assert.That((memory.Pins, memory.Unpins), Is.EqualTo((1, 1)));
+    }
+
     // zmq_msg_copy(3): both messages share the content; it is released when the last one lets go.
     [Test]
     public void CopyFrom_ZeroCopyContent_SharesItUntilBothLetGo()
