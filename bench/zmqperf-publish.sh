@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Publishes zmqperf (src/Perf) in Release, ReadyToRun-compiled, and prints the path of zmqperf.dll.
-# ReadyToRun because the C tools time from their first message, and a JIT-only zmqperf would
-# compile code inside that window: proxy_thr with 64 KiB messages (20,000 of them, ~20 ms) measured
-# 0.55 of C from JIT time alone, about 1.0 precompiled. Hot methods still get tier-1 code later.
+# Publishes zmqperf (src/Perf) in Release with ZmqNative precompiled (ReadyToRun) and prints the
+# path of zmqperf.dll. The tools' own loops stay with the JIT (Perf.csproj excludes zmqperf.dll):
+# precompiled, a loop is never replaced by optimised code and cannot inline ZmqNative's calls
+# (inproc_thr 1 B: 0.58x of C with everything precompiled, 0.72-0.88x this way). proxy_thr does an
+# unmeasured pass first so its threads' code is compiled before the clock starts.
 #   bench/zmqperf-publish.sh [RID]   (default: this machine's; the log goes to artifacts/bench/zmqperf-publish.log)
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)

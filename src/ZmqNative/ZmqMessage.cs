@@ -74,6 +74,15 @@ public sealed unsafe class ZmqMessage : IDisposable
     /// </summary>
     public static int ZeroCopyThreshold { get; set; } = 16 * 1024;
 
+    /// <summary>
+    /// Set for good once a zero-copy message (a managed free callback) has been made: from then on,
+    /// closing a message, which a receive does to the previous content, may run managed code, so
+    /// sockets stop making their first attempt without the GC transition.
+    /// </summary>
+    internal static bool ManagedFreeInUse => s_managedFreeInUse;
+
+    private static volatile bool s_managedFreeInUse;
+
     /// <summary>The longest RADIO/DISH group name in bytes (ZMQ_GROUP_MAX_LENGTH in zmq.h).</summary>
     public const int MaxGroupLength = LibZmq.ZMQ_GROUP_MAX_LENGTH;
 
@@ -195,17 +204,41 @@ public sealed unsafe class ZmqMessage : IDisposable
         var msg = Pointer;
         if (!_empty)
         {
-            LibZmq.zmq_msg_close(msg);
+            if (s_managedFreeInUse)
+            {
+                CloseWithTransition(msg); // may run the managed release callback
+            }
+            else
+            {
+                LibZmq.zmq_msg_close_nogc(msg);
+            }
         }
 
         _empty = false;
-        if (LibZmq.zmq_msg_init_size(msg, (nuint)size) != 0)
+        // Only [SuppressGCTransition] calls in this method (no P/Invoke frame to set up): up to
+        // 64 KiB, zmq_msg_init_size is a malloc; above, it may map memory and takes the transition.
+        int rc = size <= NoGcInitLimit ? LibZmq.zmq_msg_init_size_nogc(msg, (nuint)size) : InitSizeWithTransition(msg, size);
+        if (rc != 0)
         {
-            int errno = LibZmq.zmq_errno();
-            LibZmq.zmq_msg_init(msg);
-            _empty = true;
-            throw ZmqException.FromErrno(errno, "zmq_msg_init_size(" + size + ")");
+            RebuildFailed(msg, size);
         }
+    }
+
+    private const int NoGcInitLimit = 64 * 1024;
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void CloseWithTransition(LibZmq.zmq_msg_t* msg) => LibZmq.zmq_msg_close(msg);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int InitSizeWithTransition(LibZmq.zmq_msg_t* msg, int size) => LibZmq.zmq_msg_init_size(msg, (nuint)size);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void RebuildFailed(LibZmq.zmq_msg_t* msg, int size)
+    {
+        int errno = LibZmq.zmq_errno();
+        LibZmq.zmq_msg_init(msg);
+        _empty = true;
+        throw ZmqException.FromErrno(errno, "zmq_msg_init_size(" + size + ")");
     }
 
     /// <summary>
@@ -286,6 +319,7 @@ public sealed unsafe class ZmqMessage : IDisposable
             return new ZmqMessage(data.Span);
         }
 
+        s_managedFreeInUse = true; // before the callback can exist (see ManagedFreeInUse)
         var message = new ZmqMessage(); // empty: zmq_msg_init_data may overwrite it
         message._empty = false;
         tracker = new ZmqMessageTracker();

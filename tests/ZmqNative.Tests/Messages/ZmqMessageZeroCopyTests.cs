@@ -77,7 +77,9 @@ public class ZmqMessageZeroCopyTests
     }
 
     // Receiving into a message closes its previous content inside zmq_msg_recv, so for zero-copy
-    // content the release callback runs on this thread during the receive (and must not fail it).
+    // content the release callback runs on this thread during the receive. The socket must make
+    // that call with the GC transition (ZmqMessage.ManagedFreeInUse turns its no-transition first
+    // attempt off); without it the runtime fails fast and the test host dies.
     [Test]
     public void Receive_IntoAMessageHoldingZeroCopyContent_ReleasesItDuringTheReceive()
     {
