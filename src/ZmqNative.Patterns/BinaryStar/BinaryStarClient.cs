@@ -214,24 +214,7 @@ public sealed class BinaryStarClient : IDisposable
         Close();
     }
 
-    private ZmqSocket Open()
-    {
-        var socket = _context.CreateSocket(ZmqSocketType.Req);
-        try
-        {
-            socket.Linger = TimeSpan.Zero;
-            _options.Observer?.Invoke(new BinaryStarClientEvent(BinaryStarClientEventKind.Connecting, CurrentServer));
-            socket.Connect(CurrentServer);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
-
-        _socket = socket;
-        return socket;
-    }
+    private ZmqSocket Open() => _socket = LazyReq.Open(_context, CurrentServer, () => _options.Observer?.Invoke(new BinaryStarClientEvent(BinaryStarClientEventKind.Connecting, CurrentServer)));
 
     private void Close()
     {

@@ -164,24 +164,7 @@ public sealed class LazyPirateClient : IDisposable
         Close();
     }
 
-    private ZmqSocket Open()
-    {
-        var socket = _context.CreateSocket(ZmqSocketType.Req);
-        try
-        {
-            socket.Linger = TimeSpan.Zero;
-            _options.Observer?.Invoke(new PirateEvent(PirateEventKind.Connecting, Endpoint));
-            socket.Connect(Endpoint);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
-
-        _socket = socket;
-        return socket;
-    }
+    private ZmqSocket Open() => _socket = LazyReq.Open(_context, Endpoint, () => _options.Observer?.Invoke(new PirateEvent(PirateEventKind.Connecting, Endpoint)));
 
     private void Close()
     {
