@@ -15,6 +15,8 @@
 #     --roundtrips N       roundtrips per latency run (default 10000)
 #     --out DIR            where the CSV and SVG files go (default artifacts/bench)
 #     --span               run zmqperf with --span (span send/receive instead of a reused ZmqMessage)
+#     --no-warmup          do not pass --warmup to zmqperf's inproc tools (by default they run their
+#                          code for 0.5 s before timing, so tiered compilation has finished)
 #     --zmqperf PATH       a zmqperf.dll already built (default: build src/Perf in Release first)
 # Environment: ZMQPERF_DOTNET_ENV="DOTNET_TieredPGO=0 ..." is put in zmqperf's environment (to try
 # runtime settings); BENCH_TIMEOUT (seconds, default 300) bounds every single run.
@@ -33,6 +35,7 @@ count=1000000
 roundtrips=10000
 out="$root/artifacts/bench"
 span=""
+warmup="--warmup"
 zmqperf=""
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -44,8 +47,9 @@ while [ $# -gt 0 ]; do
     --roundtrips) roundtrips=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
     --span) span="--span"; shift ;;
+    --no-warmup) warmup=""; shift ;;
     --zmqperf) zmqperf=$2; shift 2 ;;
-    -h|--help) sed -n '2,24p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,25p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "compare: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -99,11 +103,13 @@ thr_count() { # about 1 GiB per run for large messages, between 20000 and --coun
 
 # run_one IMPL TEST SIZE: prints the measured number (msg/s or us), or nothing when the run failed.
 run_one() {
-  local impl=$1 test=$2 size=$3 tool n port pid
-  [ "$impl" = c ] && tool=c_tool || tool=cs_tool
+  local impl=$1 test=$2 size=$3 tool n port pid warm=""
+  [ "$impl" = c ] && tool=c_tool || { tool=cs_tool; warm=$warmup; }
   case "$test" in
-    inproc_thr) $tool inproc_thr "$size" "$(thr_count "$size")" | field "mean throughput" "msg/s" ;;
-    inproc_lat) $tool inproc_lat "$size" "$roundtrips" | field "average latency" us ;;
+    # --warmup (zmqperf only, single-process tools only: in the tcp pairs one side's warm-up would
+    # be timed by the other) lets tiered compilation finish before the clock starts.
+    inproc_thr) $tool inproc_thr "$size" "$(thr_count "$size")" $warm | field "mean throughput" "msg/s" ;;
+    inproc_lat) $tool inproc_lat "$size" "$roundtrips" $warm | field "average latency" us ;;
     proxy_thr) $tool proxy_thr "$size" "$(thr_count "$size")" | field "mean throughput" "msg/s" ;;
     tcp_thr)
       n=$(thr_count "$size"); port=$(free_port)

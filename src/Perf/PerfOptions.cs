@@ -3,11 +3,11 @@ using System.Runtime.CompilerServices;
 namespace ZmqNative.Perf;
 
 /// <summary>zmqperf's own switches, which the C tools do not have; they follow the tool's arguments.</summary>
-internal sealed record PerfOptions(bool Span, bool Info)
+internal sealed record PerfOptions(bool Span, bool Info, bool Warmup)
 {
     public static PerfOptions Parse(string[] args, out string[] rest)
     {
-        bool span = false, info = false;
+        bool span = false, info = false, warmup = false;
         var positional = new List<string>();
         foreach (var arg in args)
         {
@@ -19,6 +19,9 @@ internal sealed record PerfOptions(bool Span, bool Info)
                 case "--info":
                     info = true;
                     break;
+                case "--warmup":
+                    warmup = true;
+                    break;
                 default:
                     positional.Add(arg);
                     break;
@@ -26,7 +29,7 @@ internal sealed record PerfOptions(bool Span, bool Info)
         }
 
         rest = [.. positional];
-        return new PerfOptions(span, info);
+        return new PerfOptions(span, info, warmup);
     }
 
     /// <summary>Says which libzmq ran and how the JIT was set, so a comparison can be checked after the fact.</summary>

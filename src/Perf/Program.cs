@@ -16,7 +16,9 @@ if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
     Console.WriteLine();
     Console.WriteLine("Options after the tool's arguments: --span sends and receives with spans (zmq_send/zmq_recv)");
     Console.WriteLine("instead of reusing a ZmqMessage (zmq_msg_send/zmq_msg_recv, what the C tools do);");
-    Console.WriteLine("--info prints which libzmq was loaded and the runtime's JIT settings to stderr.");
+    Console.WriteLine("--info prints which libzmq was loaded and the runtime's JIT settings to stderr;");
+    Console.WriteLine("--warmup first runs the same send/receive code in-process for 0.5 s, so the timed part");
+    Console.WriteLine("measures optimised code rather than .NET's JIT warming up (bench/compare.sh uses it).");
     return 0;
 }
 
@@ -30,6 +32,13 @@ if (chosen is null)
 var options = PerfOptions.Parse(args[1..], out var rest);
 try
 {
+    if (options.Warmup)
+    {
+        // The tools' first argument that is a message size: local/remote_thr and _lat take it second.
+        int size = rest.Select(a => int.TryParse(a, out int n) ? n : -1).FirstOrDefault(n => n >= 0, 1);
+        Warmup.Run(size, options.Span);
+    }
+
     int exit = chosen.Run(rest, options);
     if (options.Info)
     {
