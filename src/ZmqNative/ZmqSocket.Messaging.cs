@@ -448,26 +448,13 @@ public sealed unsafe partial class ZmqSocket
         using var lease = Enter();
         fixed (byte* p = data)
         {
-            long deadline = 0;
+            Deadline? resumed = null;
             while (LibZmq.zmq_send(lease.Socket, p, (nuint)data.Length, flags) == -1)
             {
-                int errno = LibZmq.zmq_errno();
-                if (errno == Errno.EINTR || (errno == Errno.EAGAIN && deadline != 0))
-                {
-                    if (ResumeAfterInterrupt(lease.Socket, errno, ZmqPollEvents.Out, ref flags, ref deadline))
-                    {
-                        continue;
-                    }
-
-                    errno = Errno.EAGAIN;
-                }
-
-                if (errno == Errno.EAGAIN && !throwOnAgain)
+                if (!RetryOrFail(lease.Socket, ZmqPollEvents.Out, throwOnAgain, "zmq_send", ref flags, ref resumed))
                 {
                     return false;
                 }
-
-                throw ZmqException.FromErrno(errno, "zmq_send");
             }
         }
 
@@ -500,26 +487,13 @@ public sealed unsafe partial class ZmqSocket
     private bool SendMessageSlow(ZmqMessage message, LibZmq.zmq_msg_t* msg, int flags, bool throwOnAgain)
     {
         using var lease = Enter();
-        long deadline = 0;
+        Deadline? resumed = null;
         while (LibZmq.zmq_msg_send(msg, lease.Socket, flags) == -1)
         {
-            int errno = LibZmq.zmq_errno();
-            if (errno == Errno.EINTR || (errno == Errno.EAGAIN && deadline != 0))
-            {
-                if (ResumeAfterInterrupt(lease.Socket, errno, ZmqPollEvents.Out, ref flags, ref deadline))
-                {
-                    continue;
-                }
-
-                errno = Errno.EAGAIN;
-            }
-
-            if (errno == Errno.EAGAIN && !throwOnAgain)
+            if (!RetryOrFail(lease.Socket, ZmqPollEvents.Out, throwOnAgain, "zmq_msg_send", ref flags, ref resumed))
             {
                 return false;
             }
-
-            throw ZmqException.FromErrno(errno, "zmq_msg_send");
         }
 
         message.MarkSent();
@@ -559,27 +533,14 @@ public sealed unsafe partial class ZmqSocket
         fixed (byte* p = buffer)
         {
             int rc;
-            long deadline = 0;
+            Deadline? resumed = null;
             while ((rc = LibZmq.zmq_recv(lease.Socket, p, (nuint)buffer.Length, flags)) == -1)
             {
-                int errno = LibZmq.zmq_errno();
-                if (errno == Errno.EINTR || (errno == Errno.EAGAIN && deadline != 0))
-                {
-                    if (ResumeAfterInterrupt(lease.Socket, errno, ZmqPollEvents.In, ref flags, ref deadline))
-                    {
-                        continue;
-                    }
-
-                    errno = Errno.EAGAIN;
-                }
-
-                if (errno == Errno.EAGAIN && !throwOnAgain)
+                if (!RetryOrFail(lease.Socket, ZmqPollEvents.In, throwOnAgain, "zmq_recv", ref flags, ref resumed))
                 {
                     size = 0;
                     return false;
                 }
-
-                throw ZmqException.FromErrno(errno, "zmq_recv");
             }
 
             size = rc;
@@ -613,26 +574,13 @@ public sealed unsafe partial class ZmqSocket
     private bool ReceiveMessageSlow(LibZmq.zmq_msg_t* msg, int flags, bool throwOnAgain)
     {
         using var lease = Enter();
-        long deadline = 0;
+        Deadline? resumed = null;
         while (LibZmq.zmq_msg_recv(msg, lease.Socket, flags) == -1)
         {
-            int errno = LibZmq.zmq_errno();
-            if (errno == Errno.EINTR || (errno == Errno.EAGAIN && deadline != 0))
-            {
-                if (ResumeAfterInterrupt(lease.Socket, errno, ZmqPollEvents.In, ref flags, ref deadline))
-                {
-                    continue;
-                }
-
-                errno = Errno.EAGAIN;
-            }
-
-            if (errno == Errno.EAGAIN && !throwOnAgain)
+            if (!RetryOrFail(lease.Socket, ZmqPollEvents.In, throwOnAgain, "zmq_msg_recv", ref flags, ref resumed))
             {
                 return false;
             }
-
-            throw ZmqException.FromErrno(errno, "zmq_msg_recv");
         }
 
         return true;
@@ -669,16 +617,41 @@ public sealed unsafe partial class ZmqSocket
     }
 
     /// <summary>
-    /// Decides whether a send or receive that failed with EINTR, or with EAGAIN after an earlier
-    /// EINTR, is tried again. A blocking call restarted as it was would wait the socket's whole
-    /// ZMQ_SNDTIMEO/ZMQ_RCVTIMEO again (.NET's runtime signals its own threads, so EINTR is not
-    /// rare), so after the first interruption it continues non-blocking, polling for what is
-    /// left of that timeout. False: the timeout ran out (the caller reports EAGAIN).
+    /// After a send or receive returned -1: true to call again, false to report EAGAIN as a false
+    /// result (<paramref name="throwOnAgain"/> unset); any other error is thrown.
     /// </summary>
+    /// <remarks>
+    /// EINTR is retried. A blocking call restarted as it was would wait the socket's whole
+    /// ZMQ_SNDTIMEO/ZMQ_RCVTIMEO again (.NET's runtime signals its own threads, so EINTR is not
+    /// rare), so after the first interruption it continues non-blocking (<paramref name="resumed"/>
+    /// holds the deadline), polling for what is left of that timeout; EAGAIN then means it ran out.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static bool ResumeAfterInterrupt(void* socket, int errno, ZmqPollEvents events, ref int flags, ref long deadline)
+    private static bool RetryOrFail(void* socket, ZmqPollEvents events, bool throwOnAgain, string call, ref int flags, ref Deadline? resumed)
     {
-        if (deadline == 0)
+        int errno = LibZmq.zmq_errno();
+        if (errno == Errno.EINTR || (errno == Errno.EAGAIN && resumed is not null))
+        {
+            if (ResumeAfterInterrupt(socket, errno, events, ref flags, ref resumed))
+            {
+                return true;
+            }
+
+            errno = Errno.EAGAIN;
+        }
+
+        if (errno == Errno.EAGAIN && !throwOnAgain)
+        {
+            return false;
+        }
+
+        throw ZmqException.FromErrno(errno, call);
+    }
+
+    /// <summary>Whether a call that failed with EINTR (or EAGAIN after one) is made again; false: the socket's timeout ran out.</summary>
+    private static bool ResumeAfterInterrupt(void* socket, int errno, ZmqPollEvents events, ref int flags, ref Deadline? resumed)
+    {
+        if (resumed is null)
         {
             if ((flags & DontWait) != 0 || errno != Errno.EINTR)
             {
@@ -690,31 +663,32 @@ public sealed unsafe partial class ZmqSocket
             nuint size = sizeof(int);
             if (LibZmq.zmq_getsockopt(socket, option, &timeoutMs, &size) != 0 || timeoutMs < 0)
             {
-                deadline = -1; // no timeout: blocking again loses nothing
+                resumed = Deadline.FromMilliseconds(-1); // no timeout: blocking again loses nothing
                 return true;
             }
 
-            deadline = Stopwatch.GetTimestamp() + (long)(timeoutMs * (Stopwatch.Frequency / 1000.0));
+            resumed = Deadline.FromMilliseconds(timeoutMs);
             flags |= DontWait;
         }
-        else if (deadline == -1)
+
+        int left = resumed.Value.RemainingMilliseconds();
+        if (left < 0)
         {
-            return errno == Errno.EINTR;
+            return errno == Errno.EINTR; // infinite: still blocking, only EINTR is retried
         }
 
-        long left = (long)((deadline - Stopwatch.GetTimestamp()) * 1000.0 / Stopwatch.Frequency);
-        if (left <= 0)
+        if (left == 0)
         {
             return false;
         }
 
-        PollOne(socket, events, (int)Math.Min(left, int.MaxValue));
+        PollOne(socket, events, left);
         return true;
     }
 
     private static ZmqPollEvents PollOne(void* socket, ZmqPollEvents events, int timeoutMs)
     {
-        long start = Stopwatch.GetTimestamp();
+        var deadline = Deadline.FromMilliseconds(timeoutMs);
         int wait = timeoutMs;
         while (true)
         {
@@ -744,16 +718,13 @@ public sealed unsafe partial class ZmqSocket
                 throw ZmqException.FromErrno(errno, "zmq_poll");
             }
 
-            if (timeoutMs > 0)
-            {
-                // Interrupted: wait only for what is left, or signals arriving faster than the
-                // timeout would keep it waiting for ever.
-                wait = (int)Math.Max(0, timeoutMs - (long)Stopwatch.GetElapsedTime(start).TotalMilliseconds);
-            }
+            // Interrupted: wait only for what is left, or signals arriving faster than the timeout
+            // would keep it waiting for ever (0 and -1, no wait and infinite, stay as they are).
+            wait = deadline.RemainingMilliseconds();
         }
     }
 
-    /// <summary>A point in time a Try call must finish by, from a TimeSpan timeout.</summary>
+    /// <summary>A point in time a Try call, a poll or an interrupted call must finish by.</summary>
     private readonly struct Deadline
     {
         private readonly long _start;
@@ -766,6 +737,9 @@ public sealed unsafe partial class ZmqSocket
         }
 
         public static Deadline Start(TimeSpan timeout) => new(ToMilliseconds(timeout, nameof(timeout)));
+
+        /// <summary>From milliseconds as libzmq counts them: -1 infinite, 0 already passed.</summary>
+        public static Deadline FromMilliseconds(int timeoutMs) => new(timeoutMs);
 
         /// <summary>Milliseconds left (at least 1 while not passed), 0 when passed, -1 for infinite.</summary>
         public int RemainingMilliseconds()
