@@ -70,53 +70,25 @@ public class ZmqSocketThreadingTests
         // The runtime's own thread-activation signal (SIGRTMIN): its handler returns at once for a
         // thread in native code, and every delivery interrupts libzmq's poll() with EINTR, which
         // zmq_recv reports (signaler.cpp). Send it only when the runtime handles it.
-        int signal;
-        try
-        {
-            signal = Libc.__libc_current_sigrtmin();
-        }
-        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
-        {
-            Assert.Ignore("not glibc: " + e.Message);
-            return;
-        }
-
-        Assume.That(IsCaught(signal), $"signal {signal} has no handler in this process");
+        int signal = RuntimeSignal();
         using var context = new ZmqContext();
         using var pull = context.CreateSocket(ZmqSocketType.Pull);
         pull.Bind("inproc://signals");
         using var push = context.CreateSocket(ZmqSocketType.Push);
         push.Connect("inproc://signals");
         pull.ReceiveTimeout = Wait;
-        nuint thread = 0;
-        string? received = null;
-        Exception? failed = null;
-        var receiver = new Thread(() =>
-        {
-            Volatile.Write(ref thread, Libc.pthread_self());
-            try
-            {
-                received = pull.ReceiveString();
-            }
-            catch (Exception e)
-            {
-                failed = e;
-            }
-        })
-        { IsBackground = true };
-        receiver.Start();
-        Assert.That(SpinWait.SpinUntil(() => pull.IsBusy, Wait), Is.True, "the receiver is inside Receive");
+        var receiver = BlockedReceiver.Start(pull);
 
         for (int i = 0; i < 100; i++)
         {
-            Assert.That(Libc.pthread_kill(Volatile.Read(ref thread), signal), Is.Zero);
+            Assert.That(receiver.Interrupt(signal), Is.Zero);
             Thread.Sleep(1);
         }
 
         push.Send("after the signals");
         Assert.That(receiver.Join(Wait), Is.True);
-        Assert.That(failed, Is.Null);
-        Assert.That(received, Is.EqualTo("after the signals"));
+        Assert.That(receiver.Failure, Is.Null);
+        Assert.That(receiver.Received, Is.EqualTo("after the signals"));
     }
 
     [Test]
@@ -125,7 +97,30 @@ public class ZmqSocketThreadingTests
     {
         // Restarting the blocking zmq_recv after each EINTR would start ZMQ_RCVTIMEO afresh, so
         // a steady stream of signals (the runtime sends its own) would keep it waiting for ever.
-        int signal;
+        int signal = RuntimeSignal();
+        using var context = new ZmqContext();
+        using var pull = context.CreateSocket(ZmqSocketType.Pull);
+        pull.Bind("inproc://signals-timeout");
+        pull.ReceiveTimeout = TimeSpan.FromMilliseconds(300);
+        var receiver = BlockedReceiver.Start(pull);
+
+        // Interrupt it every 10 ms, far more often than its 300 ms timeout, until it gives up or 20 s pass.
+        var interrupting = System.Diagnostics.Stopwatch.StartNew();
+        while (receiver.IsAlive && interrupting.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            receiver.Interrupt(signal);
+            Thread.Sleep(10);
+        }
+
+        Assert.That(receiver.Join(Wait), Is.True);
+        Assert.That(interrupting.Elapsed, Is.LessThan(TimeSpan.FromSeconds(20)), "it timed out while the interruptions went on");
+        Assert.That(receiver.Failure, Is.TypeOf<ZmqException>().With.Property(nameof(ZmqException.Error)).EqualTo(ZmqErrorCode.EAGAIN));
+    }
+
+    /// <summary>The runtime's own thread-activation signal (SIGRTMIN), or the test is skipped where it is not usable.</summary>
+    private static int RuntimeSignal()
+    {
+        int signal = 0;
         try
         {
             signal = Libc.__libc_current_sigrtmin();
@@ -133,43 +128,53 @@ public class ZmqSocketThreadingTests
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
         {
             Assert.Ignore("not glibc: " + e.Message);
-            return;
         }
 
         Assume.That(IsCaught(signal), $"signal {signal} has no handler in this process");
-        using var context = new ZmqContext();
-        using var pull = context.CreateSocket(ZmqSocketType.Pull);
-        pull.Bind("inproc://signals-timeout");
-        pull.ReceiveTimeout = TimeSpan.FromMilliseconds(300);
-        nuint thread = 0;
-        Exception? failed = null;
-        var receiver = new Thread(() =>
-        {
-            Volatile.Write(ref thread, Libc.pthread_self());
-            try
-            {
-                pull.ReceiveString();
-            }
-            catch (Exception e)
-            {
-                failed = e;
-            }
-        })
-        { IsBackground = true };
-        receiver.Start();
-        Assert.That(SpinWait.SpinUntil(() => pull.IsBusy, Wait), Is.True, "the receiver is inside Receive");
+        return signal;
+    }
 
-        // Interrupt it every 10 ms, far more often than its 300 ms timeout, until it gives up or 20 s pass.
-        var interrupting = System.Diagnostics.Stopwatch.StartNew();
-        while (receiver.IsAlive && interrupting.Elapsed < TimeSpan.FromSeconds(20))
+    /// <summary>A thread blocked in <c>ReceiveString</c> on a socket, which a test can send signals to.</summary>
+    private sealed class BlockedReceiver
+    {
+        private readonly Thread _thread;
+        private nuint _pthread;
+
+        private BlockedReceiver(ZmqSocket socket)
         {
-            Libc.pthread_kill(Volatile.Read(ref thread), signal);
-            Thread.Sleep(10);
+            _thread = new Thread(() =>
+            {
+                Volatile.Write(ref _pthread, Libc.pthread_self());
+                try
+                {
+                    Received = socket.ReceiveString();
+                }
+                catch (Exception e)
+                {
+                    Failure = e;
+                }
+            })
+            { IsBackground = true };
         }
 
-        Assert.That(receiver.Join(Wait), Is.True);
-        Assert.That(interrupting.Elapsed, Is.LessThan(TimeSpan.FromSeconds(20)), "it timed out while the interruptions went on");
-        Assert.That(failed, Is.TypeOf<ZmqException>().With.Property(nameof(ZmqException.Error)).EqualTo(ZmqErrorCode.EAGAIN));
+        public string? Received { get; private set; }
+
+        public Exception? Failure { get; private set; }
+
+        public bool IsAlive => _thread.IsAlive;
+
+        /// <summary>Starts the thread and returns once it is inside the receive.</summary>
+        public static BlockedReceiver Start(ZmqSocket socket)
+        {
+            var receiver = new BlockedReceiver(socket);
+            receiver._thread.Start();
+            Assert.That(SpinWait.SpinUntil(() => socket.IsBusy, Wait), Is.True, "the receiver is inside Receive");
+            return receiver;
+        }
+
+        public int Interrupt(int signal) => Libc.pthread_kill(Volatile.Read(ref _pthread), signal);
+
+        public bool Join(TimeSpan timeout) => _thread.Join(timeout);
     }
 
     private static bool IsCaught(int signal)
