@@ -1,5 +1,3 @@
-using ZmqNative.Examples.Support;
-
 namespace ZmqNative.Examples.Chapter2;
 
 /// <summary>
@@ -10,37 +8,21 @@ namespace ZmqNative.Examples.Chapter2;
 /// this one prints each message it processes and can stop after given counts.
 /// </summary>
 [Example("msreader", 2, "reads a PULL and a SUB socket with a non-blocking receive loop, tasks first",
-    "zguide msreader [--ventilator tcp://localhost:5557] [--weather tcp://localhost:5556] [--filter \"10001 \"] [--tasks N] [--updates N]")]
+    "zguide msreader " + MultipleSockets.Usage)]
 internal static class MsreaderExample
 {
     public static int Run(string[] args)
     {
-        var a = ExampleArgs.Parse(args);
-        string ventilator = a.Text("ventilator", "tcp://localhost:5557");
-        string weather = a.Text("weather", "tcp://localhost:5556");
-        string filter = a.Text("filter", "10001 ");
-        int tasksWanted = a.Int("tasks", -1);
-        int updatesWanted = a.Int("updates", -1);
-        a.RejectUnknown();
-
-        // With neither count given it runs forever, as the Guide's does; with one or both it
-        // reads exactly that many from each socket (none from a socket whose count is not
-        // given) and stops.
-        bool bounded = tasksWanted >= 0 || updatesWanted >= 0;
-        long tasksNeeded = bounded ? Math.Max(tasksWanted, 0) : long.MaxValue;
-        long updatesNeeded = bounded ? Math.Max(updatesWanted, 0) : long.MaxValue;
-
-        using var context = new ZmqContext();
-        using var receiver = context.CreateSocket(ZmqSocketType.Pull);
-        receiver.Connect(ventilator);
-        using var subscriber = context.CreateSocket(ZmqSocketType.Sub);
-        subscriber.Connect(weather);
-        subscriber.Subscribe(filter);
+        using var inputs = MultipleSockets.Open(args);
+        var receiver = inputs.Tasks;
+        var subscriber = inputs.Updates;
+        long tasksNeeded = inputs.TasksNeeded;
+        long updatesNeeded = inputs.UpdatesNeeded;
 
         using var message = new ZmqMessage();
         long tasks = 0;
         long updates = 0;
-        while (!bounded || tasks < tasksNeeded || updates < updatesNeeded)
+        while (tasks < tasksNeeded || updates < updatesNeeded)
         {
             // Drain the ventilator before looking at the weather: that is the priority.
             while (tasks < tasksNeeded && receiver.TryReceive(message))
@@ -59,7 +41,7 @@ internal static class MsreaderExample
             Thread.Sleep(1);
         }
 
-        Console.WriteLine($"Processed {tasks} tasks and {updates} weather updates");
+        MultipleSockets.PrintTotals(tasks, updates);
         return 0;
     }
 }
