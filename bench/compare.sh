@@ -54,15 +54,9 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-if [ -z "$rid" ]; then
-  case "$(uname -s)-$(uname -m)" in
-    Linux-x86_64) rid=linux-x64 ;;
-    Linux-aarch64) rid=linux-arm64 ;;
-    Darwin-x86_64) rid=osx-x64 ;;
-    Darwin-arm64) rid=osx-arm64 ;;
-    *) echo "compare: pass --rid for $(uname -s)-$(uname -m)" >&2; exit 2 ;;
-  esac
-fi
+. "$here/rid.sh"
+[ -n "$rid" ] || rid=$(this_rid)
+[ -n "$rid" ] || { echo "compare: pass --rid for $(uname -s)-$(uname -m)" >&2; exit 2; }
 
 native="$root/native/out/$rid"
 cperf="$native/perf"

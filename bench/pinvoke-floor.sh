@@ -15,9 +15,10 @@ while [ $# -gt 0 ]; do
     *) echo "pinvoke-floor: unknown option $1" >&2; exit 2 ;;
   esac
 done
-case "$(uname -s)-$(uname -m)" in
-  Linux-x86_64) rid=linux-x64 ;;
-  Linux-aarch64) rid=linux-arm64 ;;
+. "$here/rid.sh"
+rid=$(this_rid)
+case "$rid" in
+  linux-*) ;;
   *) echo "pinvoke-floor: Linux only" >&2; exit 2 ;;
 esac
 native="$root/native/out/$rid"

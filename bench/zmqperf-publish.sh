@@ -7,16 +7,9 @@
 #   bench/zmqperf-publish.sh [RID]   (default: this machine's; the log goes to artifacts/bench/zmqperf-publish.log)
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-rid=${1:-}
-if [ -z "$rid" ]; then
-  case "$(uname -s)-$(uname -m)" in
-    Linux-x86_64) rid=linux-x64 ;;
-    Linux-aarch64) rid=linux-arm64 ;;
-    Darwin-x86_64) rid=osx-x64 ;;
-    Darwin-arm64) rid=osx-arm64 ;;
-    *) echo "zmqperf: pass the RID for $(uname -s)-$(uname -m)" >&2; exit 2 ;;
-  esac
-fi
+. "$root/bench/rid.sh"
+rid=${1:-$(this_rid)}
+[ -n "$rid" ] || { echo "zmqperf: pass the RID for $(uname -s)-$(uname -m)" >&2; exit 2; }
 out="$root/artifacts/bench/zmqperf-$rid"
 log="$root/artifacts/bench/zmqperf-publish.log"
 mkdir -p "$root/artifacts/bench"
