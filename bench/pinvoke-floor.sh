@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Where the small-message inproc_thr gap comes from: libzmq's C inproc_thr, the same loop in C# over
-# bare P/Invoke (bench/pinvoke-floor), the same with [SuppressGCTransition] on every call, and
+# bare P/Invoke (bench/pinvoke-floor), the same with [SuppressGCTransition] on every call (and on one
+# thread's calls only), and
 # zmqperf (the safe API), alternately, N rounds; prints the median msg/s of each and its ratio to C.
 #   bench/pinvoke-floor.sh [--rounds N] [--size BYTES] [--count N]   (defaults 10, 1, 1000000)
+# FLOOR_SAMPLES=FILE keeps every round's numbers (msg/s, one line per round, columns as printed).
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/.." && pwd)
@@ -29,16 +31,22 @@ dotnet publish "$here/pinvoke-floor/PinvokeFloor.csproj" -c Release -r "$rid" --
   -p:PublishReadyToRun=true -o "$floor_out" -nologo -v quiet >"$floor_out.log" 2>&1 || { cat "$floor_out.log" >&2; exit 1; }
 zmqperf=$("$here/zmqperf-publish.sh" "$rid")
 rate() { sed -n 's/^mean throughput: \([0-9]*\) \[msg\/s\].*/\1/p' | head -n 1; }
-samples=$(mktemp)
-trap 'rm -f "$samples"' EXIT
+tmp=$(mktemp)
+trap 'rm -f "$tmp"' EXIT
+samples=${FLOOR_SAMPLES:-$tmp}
+modes="transition suppress suppress-send suppress-receive"
 for _ in $(seq 1 "$rounds"); do
-  echo "$("$native/perf/inproc_thr" "$size" "$count" | rate) $(dotnet "$floor_out/PinvokeFloor.dll" "$size" "$count" transition | rate)" \
-       "$(dotnet "$floor_out/PinvokeFloor.dll" "$size" "$count" suppress | rate) $(dotnet "$zmqperf" inproc_thr "$size" "$count" | rate)" >>"$samples"
+  row=$("$native/perf/inproc_thr" "$size" "$count" | rate)
+  for mode in $modes; do
+    row="$row $(dotnet "$floor_out/PinvokeFloor.dll" "$size" "$count" "$mode" | rate)"
+  done
+  echo "$row $(dotnet "$zmqperf" inproc_thr "$size" "$count" | rate)" >>"$samples"
 done
 python3 - "$samples" "$rounds" "$size" <<'PY'
 import statistics, sys
-rows = [list(map(int, l.split())) for l in open(sys.argv[1]) if len(l.split()) == 4]
-names = ["C inproc_thr", "C# bare P/Invoke", "C# SuppressGCTransition", "zmqperf (safe API)"]
+names = ["C inproc_thr", "C# bare P/Invoke", "C# SuppressGCTransition", "  only the sender's calls", "  only the receiver's calls",
+         "zmqperf (safe API)"]
+rows = [list(map(int, l.split())) for l in open(sys.argv[1]) if len(l.split()) == len(names)]
 c = statistics.median(r[0] for r in rows)
 print(f"inproc_thr, {sys.argv[3]}-byte messages, {len(rows)} of {sys.argv[2]} rounds, medians:")
 for i, name in enumerate(names):

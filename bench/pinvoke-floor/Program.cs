@@ -1,8 +1,9 @@
-// pinvoke-floor <message-size> <message-count> [transition|suppress]
+// pinvoke-floor <message-size> <message-count> [transition|suppress|suppress-send|suppress-receive]
 // libzmq's perf/inproc_thr loop (a PUSH thread: zmq_msg_init_size, zmq_msg_send, zmq_msg_close per
 // message; the main thread: zmq_msg_recv into one message) over bare [DllImport]s with zmq_msg_t on
 // the stack, like the C tool. "transition" (default) makes ordinary P/Invokes; "suppress" the same
-// calls with [SuppressGCTransition], which is NOT safe for blocking calls in real code (a GC cannot
+// calls with [SuppressGCTransition] (on both threads, or on one: "suppress-send" for the PUSH
+// thread's calls only, "suppress-receive" for the PULL thread's), which is NOT safe for blocking calls in real code (a GC cannot
 // proceed while one blocks) and is here only to measure what the transition costs.
 // The libzmq to load comes from ZMQNATIVE_LIBZMQ. Prints "mean throughput: N [msg/s]" as inproc_thr.
 using System.Diagnostics;
@@ -15,20 +16,26 @@ NativeLibrary.SetDllImportResolver(Assembly.GetExecutingAssembly(), (name, _, _)
 
 if (args.Length < 2)
 {
-    Console.WriteLine("usage: pinvoke-floor <message-size> <message-count> [transition|suppress]");
+    Console.WriteLine("usage: pinvoke-floor <message-size> <message-count> [transition|suppress|suppress-send|suppress-receive]");
     return 1;
 }
 
 int size = int.Parse(args[0]);
 int count = int.Parse(args[1]);
-bool suppress = args.Length > 2 && args[2] == "suppress";
-return Floor.Run(size, count, suppress);
+string mode = args.Length > 2 ? args[2] : "transition";
+if (mode is not ("transition" or "suppress" or "suppress-send" or "suppress-receive"))
+{
+    Console.WriteLine($"pinvoke-floor: unknown mode {mode}");
+    return 1;
+}
+
+return Floor.Run(size, count, suppressSend: mode is "suppress" or "suppress-send", suppressReceive: mode is "suppress" or "suppress-receive");
 
 internal static unsafe class Floor
 {
     private const int MsgSize = 64; // sizeof(zmq_msg_t)
 
-    public static int Run(int size, int count, bool suppress)
+    public static int Run(int size, int count, bool suppressSend, bool suppressReceive)
     {
         nint context = (nint)Z.zmq_ctx_new();
         void* pull = Z.zmq_socket((void*)context, 7 /* ZMQ_PULL */);
@@ -37,13 +44,13 @@ internal static unsafe class Floor
             Z.zmq_bind(pull, endpoint);
         }
 
-        var worker = new Thread(() => Push(context, size, count, suppress));
+        var worker = new Thread(() => Push(context, size, count, suppressSend));
         worker.Start();
         byte* message = stackalloc byte[MsgSize];
         Z.zmq_msg_init(message);
         Z.zmq_msg_recv(message, pull, 0);
         long start = Stopwatch.GetTimestamp();
-        if (suppress)
+        if (suppressReceive)
         {
             ReceiveSuppressed(pull, message, count - 1);
         }
