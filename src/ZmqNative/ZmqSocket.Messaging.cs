@@ -502,21 +502,18 @@ public sealed unsafe partial class ZmqSocket
 
     private bool ReceiveBytes(Span<byte> buffer, int flags, bool throwOnAgain, out int size)
     {
-        // Only a non-blocking receive goes without the transition: a blocking one would mostly find
-        // nothing yet (request-reply) and pay a failed attempt before waiting, and bench/pinvoke-floor
-        // showed no throughput gain from the receiving side.
-        if ((flags & DontWait) != 0 && NoGcFirst)
+        if (NoGcFirst)
         {
             using var lease = Enter();
             fixed (byte* p = buffer)
             {
-                if ((size = LibZmq.zmq_recv_nogc(lease.Socket, p, (nuint)buffer.Length, flags)) != -1)
+                if ((size = LibZmq.zmq_recv_nogc(lease.Socket, p, (nuint)buffer.Length, flags | DontWait)) != -1)
                 {
                     return true;
                 }
             }
 
-            if (!throwOnAgain && LibZmq.zmq_errno() == Errno.EAGAIN)
+            if ((flags & DontWait) != 0 && !throwOnAgain && LibZmq.zmq_errno() == Errno.EAGAIN)
             {
                 size = 0;
                 return false;
@@ -553,15 +550,15 @@ public sealed unsafe partial class ZmqSocket
         ArgumentNullException.ThrowIfNull(message);
         var msg = message.Pointer;
         message.MarkFilled();
-        if ((flags & DontWait) != 0 && NoGcFirst) // see ReceiveBytes
+        if (NoGcFirst)
         {
             using var lease = Enter();
-            if (LibZmq.zmq_msg_recv_nogc(msg, lease.Socket, flags) != -1)
+            if (LibZmq.zmq_msg_recv_nogc(msg, lease.Socket, flags | DontWait) != -1)
             {
                 return true;
             }
 
-            if (!throwOnAgain && LibZmq.zmq_errno() == Errno.EAGAIN)
+            if ((flags & DontWait) != 0 && !throwOnAgain && LibZmq.zmq_errno() == Errno.EAGAIN)
             {
                 return false;
             }

@@ -3,17 +3,19 @@ using System.Runtime.InteropServices;
 
 namespace ZmqNative.Interop;
 
-// Twins of the hot send/receive calls without the GC transition: every send first tries one
-// non-blocking call with them (ZmqSocket.Messaging), non-blocking receives use them, and so does
-// ZmqMessage.Rebuild. Blocking receives keep the ordinary call: a first attempt would mostly find
-// nothing yet in request-reply and only add a call, and the floor showed no gain on that side. bench/pinvoke-floor.sh measured the
-// transition as the gap to C for small inproc messages (1 byte, medians of 10 alternating runs:
-// C 3.64 M msg/s, C# bare P/Invoke 2.14 M, with [SuppressGCTransition] 3.39 M; the sender's calls
-// alone account for it).
+// Twins of the hot send/receive calls without the GC transition: every send and every receive first
+// tries one non-blocking call with them (ZmqSocket.Messaging); only when that meets EAGAIN does a
+// blocking call make the ordinary one. ZmqMessage.Rebuild uses them too. bench/pinvoke-floor.sh
+// measured the transition as the gap to C for small inproc messages (1 byte, 10 M messages, medians
+// of 6 alternating runs: C 3.66 M msg/s, bare P/Invoke 0.62x, [SuppressGCTransition] on both
+// threads 0.99x, on the sender's calls only 0.86x, on the receiver's only 0.65x). Trying the
+// receive first (it was sender-only before) moved zmqperf inproc_thr 1 B from 0.83x to 1.09x of C
+// and tcp_thr 1 B from 0.96x to 1.03x; the failed attempt a request-reply receive now pays did not
+// show in inproc_lat or tcp_lat (within the runs' spread of a few percent).
 //
 // [SuppressGCTransition] requires calls that are short, never block and never call back into .NET.
 // The callers keep to that: sends and receives only with ZMQ_DONTWAIT (they return at once; EAGAIN
-// when they would wait, and then a blocking send makes the ordinary call); never on the draft
+// when they would wait, and then a blocking call is made the ordinary way); never on the draft
 // thread-safe types (their socket mutex may be held by another thread); and only while no message
 // with a managed free function exists in the process (ZmqMessage.ManagedFreeInUse), because closing
 // one (a receive closes the previous content; libzmq closes queued messages of a dying pipe while
