@@ -91,11 +91,13 @@ internal static class ProxyThr
 
         var subscriber = Start("proxy_thr subscriber", () => Subscribe(context, size, count));
         long watch = PerfCommon.Start();
-        var publisher1 = Start("proxy_thr publisher 1", () => Publish(context, Frontend1, size, count));
-        var publisher2 = Start("proxy_thr publisher 2", () => Publish(context, Frontend2, size, count));
+        using var subscriberDone = new ManualResetEventSlim();
+        var publisher1 = Start("proxy_thr publisher 1", () => Publish(context, Frontend1, size, count, subscriberDone));
+        var publisher2 = Start("proxy_thr publisher 2", () => Publish(context, Frontend2, size, count, subscriberDone));
 
         PerfCommon.Join(subscriber, Failure);
         ulong elapsed = PerfCommon.ElapsedMicroseconds(watch);
+        subscriberDone.Set();
 
         PerfCommon.Join(publisher1, Failure);
         PerfCommon.Join(publisher2, Failure);
@@ -138,7 +140,7 @@ internal static class ProxyThr
         }
     }
 
-    private static void Publish(ZmqContext context, string endpoint, int size, int count)
+    private static void Publish(ZmqContext context, string endpoint, int size, int count, ManualResetEventSlim subscriberDone)
     {
         using var socket = context.CreateSocket(ZmqSocketType.XPub);
         SetHwm(socket);
@@ -146,8 +148,20 @@ internal static class ProxyThr
         socket.Connect(endpoint);
 
         // Start only once the proxy's subscription (one byte: 1, "subscribe to everything") arrived.
+        // Either publisher alone sends enough for the subscriber, which may be done, unsubscribed
+        // and gone before a late publisher connects; that one then never gets a subscription (the C
+        // tool would hang there; with short passes of 20,000 messages it happened here), so it stops
+        // waiting once the subscriber is done.
         Span<byte> subscription = stackalloc byte[32];
-        int length = socket.Receive(subscription);
+        int length;
+        while (!socket.TryReceive(subscription, TimeSpan.FromMilliseconds(50), out length))
+        {
+            if (subscriberDone.IsSet)
+            {
+                return;
+            }
+        }
+
         if (length != 1 || subscription[0] != 1)
         {
             throw new InvalidOperationException($"unexpected subscription message ({length} bytes)");
