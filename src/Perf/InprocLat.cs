@@ -18,7 +18,7 @@ internal static class InprocLat
         }
 
         int size = PerfCommon.Int(args[0], "message-size");
-        int roundtrips = PerfCommon.Int(args[1], "roundtrip-count");
+        int roundtrips = PerfCommon.Int(args[1], "roundtrip-count", min: 1);
 
         using var context = PerfCommon.CreateContext();
         using var socket = context.CreateSocket(ZmqSocketType.Req);

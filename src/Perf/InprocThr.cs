@@ -19,7 +19,7 @@ internal static class InprocThr
         }
 
         int size = PerfCommon.Int(args[0], "message-size");
-        int count = PerfCommon.Int(args[1], "message-count");
+        int count = PerfCommon.Int(args[1], "message-count", min: 1);
 
         using var context = PerfCommon.CreateContext();
         using var socket = context.CreateSocket(ZmqSocketType.Pull);

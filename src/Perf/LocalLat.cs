@@ -17,7 +17,7 @@ internal static class LocalLat
 
         string bindTo = args[0];
         int size = PerfCommon.Int(args[1], "message-size");
-        int roundtrips = PerfCommon.Int(args[2], "roundtrip-count");
+        int roundtrips = PerfCommon.Int(args[2], "roundtrip-count", min: 1);
 
         using var context = PerfCommon.CreateContext();
         using var socket = context.CreateSocket(ZmqSocketType.Rep);

@@ -18,7 +18,7 @@ internal static class LocalThr
 
         string bindTo = args[0];
         int size = PerfCommon.Int(args[1], "message-size");
-        int count = PerfCommon.Int(args[2], "message-count");
+        int count = PerfCommon.Int(args[2], "message-count", min: 1);
         if (args.Length == 4 && PerfCommon.Int(args[3], "enable_curve") != 0)
         {
             return Curve.NotPorted();

@@ -6,11 +6,14 @@ namespace ZmqNative.Perf;
 /// <summary>What the tools share: argument parsing, the clock, the context and the output lines.</summary>
 internal static class PerfCommon
 {
-    /// <summary>Parses a count or size the way the C tools' atoi does for well-formed input; rejects the rest.</summary>
-    public static int Int(string text, string name) =>
-        int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value) && value >= 0
+    /// <summary>
+    /// Parses a count or size the way the C tools' atoi does for well-formed input; rejects the rest
+    /// (the C tools take "abc" as 0, and a count of 0 as a loop that never ends).
+    /// </summary>
+    public static int Int(string text, string name, int min = 0) =>
+        int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value) && value >= min
             ? value
-            : throw new ArgumentException($"{name} must be a non-negative integer, not '{text}'");
+            : throw new ArgumentException($"{name} must be an integer of at least {min}, not '{text}'");
 
     /// <summary>
     /// A context set like zmq_init(1): one I/O thread and libzmq's own infinite linger, so that

@@ -53,6 +53,11 @@ catch (ZmqException e)
     Console.WriteLine($"error in {e.Operation}: {e.Message}");
     return 255;
 }
+catch (ArgumentException e)
+{
+    Console.Error.WriteLine("zmqperf: " + e.Message);
+    return 1;
+}
 catch (DllNotFoundException e)
 {
     Console.Error.WriteLine("zmqperf: " + e.Message);

@@ -27,7 +27,7 @@ internal static class ZeroCopyThr
         string transport = args[0];
         string mode = args[1];
         int size = PerfCommon.Int(args[2], "message-size");
-        int count = PerfCommon.Int(args[3], "message-count");
+        int count = PerfCommon.Int(args[3], "message-count", min: 1);
 
         // Set for this process only: every payload goes the way the mode says.
         ZmqMessage.ZeroCopyThreshold = mode == "zerocopy" ? 0 : int.MaxValue;
