@@ -15,7 +15,11 @@ internal static class Zguide
     public static string Rid => System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier;
 
     /// <summary>Runs zguide with the given arguments and waits at most <paramref name="timeout"/> for it to end.</summary>
-    public static ZguideResult Run(string[] arguments, TimeSpan timeout, IDictionary<string, string?>? environment = null, string? directory = null)
+    public static ZguideResult Run(string[] arguments, TimeSpan timeout, IDictionary<string, string?>? environment = null, string? directory = null) =>
+        RunApp("zguide.dll", arguments, timeout, environment, directory);
+
+    /// <summary>Runs another app built into the same folder (zmqperf.dll) the same way.</summary>
+    public static ZguideResult RunApp(string dll, string[] arguments, TimeSpan timeout, IDictionary<string, string?>? environment = null, string? directory = null)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -23,7 +27,7 @@ internal static class Zguide
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        info.ArgumentList.Add(Path.Combine(directory ?? Directory, "zguide.dll"));
+        info.ArgumentList.Add(Path.Combine(directory ?? Directory, dll));
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);
@@ -41,7 +45,7 @@ internal static class Zguide
         if (!process.WaitForExit(timeout))
         {
             process.Kill(entireProcessTree: true);
-            Assert.Fail($"zguide {string.Join(' ', arguments)} did not end within {timeout}; output so far:\n{stdout.Result}\n{stderr.Result}");
+            Assert.Fail($"{Path.GetFileNameWithoutExtension(dll)} {string.Join(' ', arguments)} did not end within {timeout}; output so far:\n{stdout.Result}\n{stderr.Result}");
         }
 
         process.WaitForExit(); // flushes the redirected streams
