@@ -15,8 +15,9 @@
 #     --roundtrips N       roundtrips per latency run (default 10000)
 #     --out DIR            where the CSV and SVG files go (default artifacts/bench)
 #     --span               run zmqperf with --span (span send/receive instead of a reused ZmqMessage)
-#     --no-warmup          do not pass --warmup to zmqperf's inproc tools (by default they run their
-#                          code for 0.5 s before timing, so tiered compilation has finished)
+#     --no-warmup          do not pass --warmup to zmqperf (by default the inproc tools and both sides of
+#                          tcp_thr run their code for 0.5 s before timing, so tiered compilation has
+#                          finished; not tcp_lat, where local_lat's warm-up would be timed)
 #     --zmqperf PATH       a zmqperf.dll already built (default: build src/Perf in Release first)
 # Environment: ZMQPERF_DOTNET_ENV="DOTNET_TieredPGO=0 ..." is put in zmqperf's environment (to try
 # runtime settings); BENCH_TIMEOUT (seconds, default 300) bounds every single run.
@@ -100,15 +101,16 @@ run_one() {
   local impl=$1 test=$2 size=$3 tool n port pid warm=""
   [ "$impl" = c ] && tool=c_tool || { tool=cs_tool; warm=$warmup; }
   case "$test" in
-    # --warmup (zmqperf only, single-process tools only: in the tcp pairs one side's warm-up would
-    # be timed by the other) lets tiered compilation finish before the clock starts.
+    # --warmup (zmqperf only) lets tiered compilation finish before the clock starts. Not for
+    # tcp_lat: remote_lat's clock starts at its connect, so local_lat's warm-up would be timed.
+    # tcp_thr's clock starts at local_thr's first message, after both sides' warm-ups.
     inproc_thr) $tool inproc_thr "$size" "$(thr_count "$size")" $warm | field "mean throughput" "msg/s" ;;
     inproc_lat) $tool inproc_lat "$size" "$roundtrips" $warm | field "average latency" us ;;
     proxy_thr) $tool proxy_thr "$size" "$(thr_count "$size")" | field "mean throughput" "msg/s" ;;
     tcp_thr)
       n=$(thr_count "$size"); port=$(free_port)
-      $tool local_thr "tcp://127.0.0.1:$port" "$size" "$n" > "$tmp/local" & pid=$!
-      $tool remote_thr "tcp://127.0.0.1:$port" "$size" "$n" >/dev/null || true
+      $tool local_thr "tcp://127.0.0.1:$port" "$size" "$n" $warm > "$tmp/local" & pid=$!
+      $tool remote_thr "tcp://127.0.0.1:$port" "$size" "$n" $warm >/dev/null || true
       wait "$pid" || true
       field "mean throughput" "msg/s" < "$tmp/local" ;;
     tcp_lat)
