@@ -55,6 +55,7 @@ public sealed class ParanoidPirateQueue : IDisposable
     public const string DefaultBackend = "tcp://*:5556";
 
     private readonly ZmqContext _context;
+    private readonly QueueSockets _sockets;
     private readonly ZmqSocket _frontend;
     private readonly ZmqSocket _backend;
     private readonly ParanoidPirateQueueOptions _options;
@@ -75,30 +76,20 @@ public sealed class ParanoidPirateQueue : IDisposable
         _context = context;
         _interval = PirateIdentity.Milliseconds(_options.HeartbeatInterval);
         _workers = new PirateWorkerPool(_interval * _options.Liveness);
-        _frontend = context.CreateSocket(ZmqSocketType.Router);
-        _backend = context.CreateSocket(ZmqSocketType.Router);
-        try
+        _sockets = new QueueSockets(context, frontend, backend, configureBackend: b =>
         {
-            _backend.RouterMandatory = true;
-            _backend.RouterHandover = true;
-            _frontend.Bind(frontend);
-            _backend.Bind(backend);
-            // Read once here: once Run polls the sockets, no other thread may touch them.
-            FrontendEndpoint = _frontend.LastEndpoint;
-            BackendEndpoint = _backend.LastEndpoint;
-        }
-        catch
-        {
-            Dispose();
-            throw;
-        }
+            b.RouterMandatory = true;
+            b.RouterHandover = true;
+        });
+        _frontend = _sockets.Frontend;
+        _backend = _sockets.Backend;
     }
 
     /// <summary>The frontend's bound endpoint (ZMQ_LAST_ENDPOINT: the real port when bound to <c>:*</c>); safe to read while <see cref="Run"/> runs.</summary>
-    public string FrontendEndpoint { get; } = string.Empty;
+    public string FrontendEndpoint => _sockets.FrontendEndpoint;
 
     /// <summary>The backend's bound endpoint; safe to read while <see cref="Run"/> runs.</summary>
-    public string BackendEndpoint { get; } = string.Empty;
+    public string BackendEndpoint => _sockets.BackendEndpoint;
 
     /// <summary>Routes, heartbeats and expires workers until <paramref name="cancellation"/> is cancelled or the context shuts down.</summary>
     /// <param name="cancellation">Stops the loop (it wakes at once).</param>
@@ -106,13 +97,7 @@ public sealed class ParanoidPirateQueue : IDisposable
     public void Run(CancellationToken cancellation = default)
     {
         using var wake = CancellationWake.Create(_context, cancellation);
-        using var poller = new ZmqPoller();
-        poller.Add(_backend, ZmqPollEvents.In);
-        poller.Add(_frontend, ZmqPollEvents.None);
-        if (wake is not null)
-        {
-            poller.Add(wake.Socket, ZmqPollEvents.In);
-        }
+        using var poller = _sockets.CreatePoller(wake);
 
         long heartbeatAt = PirateIdentity.Now() + _interval;
         while (!cancellation.IsCancellationRequested)
@@ -151,11 +136,7 @@ public sealed class ParanoidPirateQueue : IDisposable
     }
 
     /// <summary>Closes both sockets. Harmless when called again.</summary>
-    public void Dispose()
-    {
-        _frontend.Dispose();
-        _backend.Dispose();
-    }
+    public void Dispose() => _sockets.Dispose();
 
     private void OnWorkerMessage(List<byte[]> message)
     {

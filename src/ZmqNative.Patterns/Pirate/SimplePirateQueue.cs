@@ -34,6 +34,7 @@ public sealed class SimplePirateQueue : IDisposable
     public const string DefaultBackend = "tcp://*:5556";
 
     private readonly ZmqContext _context;
+    private readonly QueueSockets _sockets;
     private readonly ZmqSocket _frontend;
     private readonly ZmqSocket _backend;
     private readonly SimplePirateQueueOptions _options;
@@ -50,28 +51,16 @@ public sealed class SimplePirateQueue : IDisposable
         ArgumentNullException.ThrowIfNull(context);
         _context = context;
         _options = options ?? new SimplePirateQueueOptions();
-        _frontend = context.CreateSocket(ZmqSocketType.Router);
-        _backend = context.CreateSocket(ZmqSocketType.Router);
-        try
-        {
-            _frontend.Bind(frontend);
-            _backend.Bind(backend);
-            // Read once here: once Run polls the sockets, no other thread may touch them.
-            FrontendEndpoint = _frontend.LastEndpoint;
-            BackendEndpoint = _backend.LastEndpoint;
-        }
-        catch
-        {
-            Dispose();
-            throw;
-        }
+        _sockets = new QueueSockets(context, frontend, backend);
+        _frontend = _sockets.Frontend;
+        _backend = _sockets.Backend;
     }
 
     /// <summary>The frontend's bound endpoint (ZMQ_LAST_ENDPOINT: the real port when bound to <c>:*</c>); safe to read while <see cref="Run"/> runs.</summary>
-    public string FrontendEndpoint { get; } = string.Empty;
+    public string FrontendEndpoint => _sockets.FrontendEndpoint;
 
     /// <summary>The backend's bound endpoint; safe to read while <see cref="Run"/> runs.</summary>
-    public string BackendEndpoint { get; } = string.Empty;
+    public string BackendEndpoint => _sockets.BackendEndpoint;
 
     /// <summary>Routes requests and replies until <paramref name="cancellation"/> is cancelled or the context shuts down.</summary>
     /// <param name="cancellation">Stops the loop (it wakes at once, it does not tick).</param>
@@ -79,13 +68,7 @@ public sealed class SimplePirateQueue : IDisposable
     public void Run(CancellationToken cancellation = default)
     {
         using var wake = CancellationWake.Create(_context, cancellation);
-        using var poller = new ZmqPoller();
-        poller.Add(_backend, ZmqPollEvents.In);
-        poller.Add(_frontend, ZmqPollEvents.None); // parked until a worker is idle
-        if (wake is not null)
-        {
-            poller.Add(wake.Socket, ZmqPollEvents.In);
-        }
+        using var poller = _sockets.CreatePoller(wake);
 
         while (!cancellation.IsCancellationRequested)
         {
@@ -111,11 +94,7 @@ public sealed class SimplePirateQueue : IDisposable
     }
 
     /// <summary>Closes both sockets. Harmless when called again.</summary>
-    public void Dispose()
-    {
-        _frontend.Dispose();
-        _backend.Dispose();
-    }
+    public void Dispose() => _sockets.Dispose();
 
     private void OnWorkerMessage(List<byte[]> message)
     {
