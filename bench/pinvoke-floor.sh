@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Where the small-message inproc_thr gap comes from: libzmq's C inproc_thr, the same loop in C# over
 # bare P/Invoke (bench/pinvoke-floor), the same with [SuppressGCTransition] on every call (and on one
-# thread's calls only), and
-# zmqperf (the safe API), alternately, N rounds; prints the median msg/s of each and its ratio to C.
+# thread's calls only), and zmqperf (the safe API), alternately, N rounds; prints the median msg/s
+# of each and its ratio to C.
 #   bench/pinvoke-floor.sh [--rounds N] [--size BYTES] [--count N]   (defaults 10, 1, 1000000)
 # FLOOR_SAMPLES=FILE keeps every round's numbers (msg/s, one line per round, columns as printed).
 set -euo pipefail

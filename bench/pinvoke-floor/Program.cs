@@ -2,9 +2,9 @@
 // libzmq's perf/inproc_thr loop (a PUSH thread: zmq_msg_init_size, zmq_msg_send, zmq_msg_close per
 // message; the main thread: zmq_msg_recv into one message) over bare [DllImport]s with zmq_msg_t on
 // the stack, like the C tool. "transition" (default) makes ordinary P/Invokes; "suppress" the same
-// calls with [SuppressGCTransition] (on both threads, or on one: "suppress-send" for the PUSH
-// thread's calls only, "suppress-receive" for the PULL thread's), which is NOT safe for blocking calls in real code (a GC cannot
-// proceed while one blocks) and is here only to measure what the transition costs.
+// calls with [SuppressGCTransition] on both threads ("suppress-send": the PUSH thread's calls only,
+// "suppress-receive": the PULL thread's only), which is NOT safe for blocking calls in real code (a
+// GC cannot proceed while one blocks) and is here only to measure what the transition costs.
 // The libzmq to load comes from ZMQNATIVE_LIBZMQ. Prints "mean throughput: N [msg/s]" as inproc_thr.
 using System.Diagnostics;
 using System.Reflection;
