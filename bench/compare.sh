@@ -15,9 +15,8 @@
 #     --roundtrips N       roundtrips per latency run (default 10000)
 #     --out DIR            where the CSV and SVG files go (default artifacts/bench)
 #     --span               run zmqperf with --span (span send/receive instead of a reused ZmqMessage)
-#     --no-warmup          do not pass --warmup to zmqperf (by default the inproc tools and both sides of
-#                          tcp_thr run their code for 0.5 s before timing, so tiered compilation has
-#                          finished; not tcp_lat, where local_lat's warm-up would be timed)
+#     --no-warmup          do not pass --warmup to zmqperf (by default every tool runs its code for 0.5 s
+#                          before it binds or connects, so tiered compilation has finished)
 #     --zmqperf PATH       a zmqperf.dll already built (default: build src/Perf in Release first)
 # Environment: ZMQPERF_DOTNET_ENV="DOTNET_TieredPGO=0 ..." is put in zmqperf's environment (to try
 # runtime settings); BENCH_TIMEOUT (seconds, default 300) bounds every single run.
@@ -93,6 +92,15 @@ fi
 
 field() { sed -n "s|^$1: \([0-9.]*\) \[$2\].*|\1|p" | head -n 1; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# listening PORT: waits (up to 10 s) until something listens on 127.0.0.1:PORT, without connecting
+# to it. The remote tools start only then: a connect that comes before the bind is retried after
+# libzmq's reconnect interval (100 ms), which remote_lat would time. dotnet starts slower than a C
+# binary, so without this the race hit zmqperf's pairs more often (tcp_lat 1 B: 1.18x; 1.02x with it).
+listening() {
+  local hex; hex=$(printf '0100007F:%04X 00000000:0000 0A' "$1")
+  if [ ! -r /proc/net/tcp ]; then sleep 1; return; fi
+  for _ in $(seq 1 200); do grep -q "$hex" /proc/net/tcp && return; sleep 0.05; done
+}
 thr_count() { # about 1 GiB per run for large messages, between 20000 and --count messages
   local n=$(( (1 << 30) / $1 )); [ "$n" -gt "$count" ] && n=$count; [ "$n" -lt 20000 ] && n=20000; echo "$n"; }
 
@@ -101,23 +109,24 @@ run_one() {
   local impl=$1 test=$2 size=$3 tool n port pid warm=""
   [ "$impl" = c ] && tool=c_tool || { tool=cs_tool; warm=$warmup; }
   case "$test" in
-    # --warmup (zmqperf only) lets tiered compilation finish before the clock starts. Not for
-    # tcp_lat: remote_lat's clock starts at its connect, so local_lat's warm-up would be timed.
-    # tcp_thr's clock starts at local_thr's first message, after both sides' warm-ups.
+    # --warmup (zmqperf only) lets tiered compilation finish before the clock starts: it runs
+    # before the tool binds or connects, and the remote side starts once the local side listens.
     inproc_thr) $tool inproc_thr "$size" "$(thr_count "$size")" $warm | field "mean throughput" "msg/s" ;;
     inproc_lat) $tool inproc_lat "$size" "$roundtrips" $warm | field "average latency" us ;;
     proxy_thr) $tool proxy_thr "$size" "$(thr_count "$size")" | field "mean throughput" "msg/s" ;;
     tcp_thr)
       n=$(thr_count "$size"); port=$(free_port)
       $tool local_thr "tcp://127.0.0.1:$port" "$size" "$n" $warm > "$tmp/local" & pid=$!
+      listening "$port"
       $tool remote_thr "tcp://127.0.0.1:$port" "$size" "$n" $warm >/dev/null || true
       wait "$pid" || true
       field "mean throughput" "msg/s" < "$tmp/local" ;;
     tcp_lat)
       port=$(free_port)
       # local_lat sleeps a second before it exits: leave it to finish in the background.
-      $tool local_lat "tcp://127.0.0.1:$port" "$size" "$roundtrips" >/dev/null & echo $! >> "$tmp/lingering"
-      $tool remote_lat "tcp://127.0.0.1:$port" "$size" "$roundtrips" | field "average latency" us ;;
+      $tool local_lat "tcp://127.0.0.1:$port" "$size" "$roundtrips" $warm >/dev/null & echo $! >> "$tmp/lingering"
+      listening "$port"
+      $tool remote_lat "tcp://127.0.0.1:$port" "$size" "$roundtrips" $warm | field "average latency" us ;;
   esac
 }
 
