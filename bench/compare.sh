@@ -17,6 +17,9 @@
 #     --span               run zmqperf with --span (span send/receive instead of a reused ZmqMessage)
 #     --no-warmup          do not pass --warmup to zmqperf (by default every tool runs its code for 0.5 s
 #                          before it binds or connects, so tiered compilation has finished)
+#     --cpus LIST          run every process under `taskset -c LIST` (e.g. 0: all on one core). Unpinned,
+#                          two busy threads swing about 3x with where the scheduler puts them (inproc_thr
+#                          1 B: ~11 M msg/s on one core, ~3.7 M on two); pinned to one, inproc runs repeat within ~2 %
 #     --zmqperf PATH       a zmqperf.dll already built (default: build src/Perf in Release first)
 # Environment: ZMQPERF_DOTNET_ENV="DOTNET_TieredPGO=0 ..." is put in zmqperf's environment (to try
 # runtime settings); BENCH_TIMEOUT (seconds, default 300) bounds every single run.
@@ -37,6 +40,7 @@ out="$root/artifacts/bench"
 span=""
 warmup="--warmup"
 zmqperf=""
+cpus=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --rid) rid=$2; shift 2 ;;
@@ -49,7 +53,8 @@ while [ $# -gt 0 ]; do
     --span) span="--span"; shift ;;
     --no-warmup) warmup=""; shift ;;
     --zmqperf) zmqperf=$2; shift 2 ;;
-    -h|--help) sed -n '2,25p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --cpus) cpus=$2; shift 2 ;;
+    -h|--help) sed -n '2,28p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "compare: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -63,6 +68,12 @@ cperf="$native/perf"
 libzmq="$native/libzmq.so"
 [ -x "$cperf/local_thr" ] && [ -f "$libzmq" ] || { echo "compare: $cperf has no perf tools; run ./build.sh --target=Native" >&2; exit 1; }
 command -v python3 >/dev/null || { echo "compare: needs python3 (for the medians, the CSV and the charts)" >&2; exit 1; }
+pin=()
+if [ -n "$cpus" ]; then
+  command -v taskset >/dev/null || { echo "compare: --cpus needs taskset (util-linux)" >&2; exit 1; }
+  taskset -c "$cpus" true || { echo "compare: taskset -c $cpus failed" >&2; exit 1; }
+  pin=(taskset -c "$cpus")
+fi
 mkdir -p "$out"
 
 if [ -z "$zmqperf" ]; then
@@ -77,9 +88,9 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 # C: the tools find libzmq.so.5 beside them (a link to ../libzmq.so), as built.
-c_tool() { timeout "$timeout_s" "$cperf/$1" "${@:2}"; }
+c_tool() { timeout "$timeout_s" "${pin[@]}" "$cperf/$1" "${@:2}"; }
 # C#: the same arguments; environment settings to try go in ZMQPERF_DOTNET_ENV.
-cs_tool() { timeout "$timeout_s" env ${ZMQPERF_DOTNET_ENV:-} dotnet "$zmqperf" "$@" $span; }
+cs_tool() { timeout "$timeout_s" "${pin[@]}" env ${ZMQPERF_DOTNET_ENV:-} dotnet "$zmqperf" "$@" $span; }
 
 # Check (and say) that both really load the same file.
 c_lib=$(cd "$cperf" && readlink -f libzmq.so.5)
@@ -132,7 +143,7 @@ run_one() {
 
 samples="$out/compare-samples.csv"
 echo "round,impl,test,size,value,unit" > "$samples"
-echo "compare: $rounds rounds; sizes $sizes; tests $tests; $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "compare: $rounds rounds; sizes $sizes; tests $tests; $(nproc) cores${cpus:+, every process on CPUs $cpus}; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "compare: C tools $cperf; zmqperf $zmqperf ${span:+(--span)} ${ZMQPERF_DOTNET_ENV:+env $ZMQPERF_DOTNET_ENV}; both load $c_lib"
 start=$(date +%s)
 for ((round = 1; round <= rounds; round++)); do
