@@ -19,7 +19,7 @@ namespace ZmqNative.Tests.Performance;
 public class ZmqSocketHotPathAllocationTests
 {
     private const int Messages = 100_000;
-    private const int WarmUp = 2_000;
+    private const int WarmUp = 20_000;
     private const int Batch = 100; // well below the default high-water mark (1000): sends never block
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
     private static int _endpoints;
