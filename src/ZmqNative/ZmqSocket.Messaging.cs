@@ -417,6 +417,37 @@ public sealed unsafe partial class ZmqSocket
     /// </summary>
     private bool NoGcFirst => !_threadSafe && !ZmqMessage.ManagedFreeInUse;
 
+    /// <summary>
+    /// Blocking receives left that skip the first attempt, because the last one found nothing.
+    /// A failed attempt is dear: on an empty queue libzmq polls its mailbox (a syscall), and when
+    /// the peer shares the core, that return is where the scheduler switches to it. A request-reply
+    /// waits on every receive: inproc_lat 1 B on one core (taskset -c 0, 8 alternating rounds) was
+    /// 1.16x C attempting every time, 1.04x never attempting, 1.07x skipping 16 after a miss. A
+    /// stream misses only when the receiver has caught up: tcp_thr 1 B, sides on separate cores
+    /// (two 6-round runs), 0.95x C attempting every time or skipping 16, 0.90x never attempting.
+    /// </summary>
+    private int _receiveAttemptSkips;
+
+    private const int ReceiveAttemptSkipsAfterEmpty = 16;
+
+    /// <summary>Whether this receive makes the first attempt (always when it must not block).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool ReceiveAttempt(int flags)
+    {
+        if (!NoGcFirst)
+        {
+            return false;
+        }
+
+        if ((flags & DontWait) != 0 || _receiveAttemptSkips == 0)
+        {
+            return true;
+        }
+
+        _receiveAttemptSkips--;
+        return false;
+    }
+
     // Each send and receive is a fast method holding only [SuppressGCTransition] calls (so the JIT
     // sets up no P/Invoke frame in it) and, for EAGAIN, EINTR and errors, a slow one with the full
     // blocking loop.
@@ -502,7 +533,7 @@ public sealed unsafe partial class ZmqSocket
 
     private bool ReceiveBytes(Span<byte> buffer, int flags, bool throwOnAgain, out int size)
     {
-        if (NoGcFirst)
+        if (ReceiveAttempt(flags))
         {
             using var lease = Enter();
             fixed (byte* p = buffer)
@@ -513,7 +544,11 @@ public sealed unsafe partial class ZmqSocket
                 }
             }
 
-            if ((flags & DontWait) != 0 && !throwOnAgain && LibZmq.zmq_errno() == Errno.EAGAIN)
+            if ((flags & DontWait) == 0)
+            {
+                _receiveAttemptSkips = ReceiveAttemptSkipsAfterEmpty;
+            }
+            else if (!throwOnAgain && LibZmq.zmq_errno() == Errno.EAGAIN)
             {
                 size = 0;
                 return false;
@@ -550,7 +585,7 @@ public sealed unsafe partial class ZmqSocket
         ArgumentNullException.ThrowIfNull(message);
         var msg = message.Pointer;
         message.MarkFilled();
-        if (NoGcFirst)
+        if (ReceiveAttempt(flags))
         {
             using var lease = Enter();
             if (LibZmq.zmq_msg_recv_nogc(msg, lease.Socket, flags | DontWait) != -1)
@@ -558,7 +593,11 @@ public sealed unsafe partial class ZmqSocket
                 return true;
             }
 
-            if ((flags & DontWait) != 0 && !throwOnAgain && LibZmq.zmq_errno() == Errno.EAGAIN)
+            if ((flags & DontWait) == 0)
+            {
+                _receiveAttemptSkips = ReceiveAttemptSkipsAfterEmpty;
+            }
+            else if (!throwOnAgain && LibZmq.zmq_errno() == Errno.EAGAIN)
             {
                 return false;
             }

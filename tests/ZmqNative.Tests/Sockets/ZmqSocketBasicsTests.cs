@@ -169,6 +169,64 @@ public class ZmqSocketBasicsTests
     }
 
     [Test]
+    public void Receive_AfterABlockingReceiveWaited_EveryLaterReceiveKindStillGetsEachMessageOnceInOrder()
+    {
+        // A blocking receive that finds the queue empty makes the next blocking receives skip
+        // their first attempt (ZmqSocket.ReceiveAttempt); non-blocking ones still attempt.
+        using var context = new ZmqContext();
+        using var pull = context.CreateSocket(ZmqSocketType.Pull);
+        pull.Bind("inproc://after-wait");
+        using var push = context.CreateSocket(ZmqSocketType.Push);
+        push.Connect("inproc://after-wait");
+        using var message = new ZmqMessage();
+        var buffer = new byte[8];
+        var got = new List<int>();
+
+        for (int round = 0; round < 3; round++)
+        {
+            int first = round * 100;
+            var late = Task.Run(() =>
+            {
+                Thread.Sleep(50);
+                push.Send(BitConverter.GetBytes(first));
+            });
+            pull.Receive(message); // waits: the queue is empty
+            got.Add(BitConverter.ToInt32(message.Data));
+            late.Wait();
+
+            Assert.That(pull.TryReceive(buffer, out _), Is.False, "non-blocking on an empty queue");
+            for (int i = 1; i <= 40; i++)
+            {
+                push.Send(BitConverter.GetBytes(first + i));
+            }
+
+            for (int i = 1; i <= 40; i++)
+            {
+                switch (i % 3)
+                {
+                    case 0:
+                        pull.Receive(message);
+                        got.Add(BitConverter.ToInt32(message.Data));
+                        break;
+                    case 1:
+                        Assert.That(pull.Receive(buffer), Is.EqualTo(4));
+                        got.Add(BitConverter.ToInt32(buffer));
+                        break;
+                    default:
+                        Assert.That(pull.TryReceive(message), Is.True);
+                        got.Add(BitConverter.ToInt32(message.Data));
+                        break;
+                }
+            }
+
+            Assert.That(pull.TryReceive(message), Is.False, "nothing left over");
+        }
+
+        var expected = Enumerable.Range(0, 3).SelectMany(r => Enumerable.Range(r * 100, 41)).ToList();
+        Assert.That(got, Is.EqualTo(expected));
+    }
+
+    [Test]
     public void ReceiveMultipart_ThreeFrames_ArriveInOrderWithMoreFlags()
     {
         using var context = new ZmqContext();
