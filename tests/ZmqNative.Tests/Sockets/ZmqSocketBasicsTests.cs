@@ -82,10 +82,7 @@ public class ZmqSocketBasicsTests
     public void Send_ReqTwiceWithoutReply_ThrowsEFSM()
     {
         using var context = new ZmqContext();
-        using var server = context.CreateSocket(ZmqSocketType.Rep);
-        server.Bind("inproc://efsm");
-        using var client = context.CreateSocket(ZmqSocketType.Req);
-        client.Connect("inproc://efsm");
+        var (_, client) = Pair(context, ZmqSocketType.Rep, ZmqSocketType.Req, "inproc://efsm");
         client.Send("one");
 
         var error = Assert.Throws<ZmqException>(() => client.Send("two"))!;
@@ -155,10 +152,7 @@ public class ZmqSocketBasicsTests
     public void Receive_FrameLargerThanBuffer_ReportsFullSizeAndKeepsThePrefix()
     {
         using var context = new ZmqContext();
-        using var pull = context.CreateSocket(ZmqSocketType.Pull);
-        pull.Bind("inproc://truncate");
-        using var push = context.CreateSocket(ZmqSocketType.Push);
-        push.Connect("inproc://truncate");
+        var (pull, push) = Pair(context, ZmqSocketType.Pull, ZmqSocketType.Push, "inproc://truncate");
         push.Send("0123456789"u8);
 
         var buffer = new byte[4];
@@ -174,10 +168,7 @@ public class ZmqSocketBasicsTests
         // A blocking receive that finds the queue empty makes the next blocking receives skip
         // their first attempt (ZmqSocket.ReceiveAttempt); non-blocking ones still attempt.
         using var context = new ZmqContext();
-        using var pull = context.CreateSocket(ZmqSocketType.Pull);
-        pull.Bind("inproc://after-wait");
-        using var push = context.CreateSocket(ZmqSocketType.Push);
-        push.Connect("inproc://after-wait");
+        var (pull, push) = Pair(context, ZmqSocketType.Pull, ZmqSocketType.Push, "inproc://after-wait");
         using var message = new ZmqMessage();
         var buffer = new byte[8];
         var got = new List<int>();
@@ -230,10 +221,7 @@ public class ZmqSocketBasicsTests
     public void ReceiveMultipart_ThreeFrames_ArriveInOrderWithMoreFlags()
     {
         using var context = new ZmqContext();
-        using var pull = context.CreateSocket(ZmqSocketType.Pull);
-        pull.Bind("inproc://multi");
-        using var push = context.CreateSocket(ZmqSocketType.Push);
-        push.Connect("inproc://multi");
+        var (pull, push) = Pair(context, ZmqSocketType.Pull, ZmqSocketType.Push, "inproc://multi");
 
         push.SendMultipart(["a", "bb", ""]);
 
@@ -303,5 +291,15 @@ public class ZmqSocketBasicsTests
             using var socket = context.CreateSocket(type);
             Assert.That(socket.GetOption(16), Is.EqualTo((int)type), type.ToString());
         }
+    }
+
+    /// <summary>A socket bound to <paramref name="endpoint"/> and one connected to it; disposing the context closes both.</summary>
+    private static (ZmqSocket Bound, ZmqSocket Connected) Pair(ZmqContext context, ZmqSocketType bound, ZmqSocketType connected, string endpoint)
+    {
+        var first = context.CreateSocket(bound);
+        first.Bind(endpoint);
+        var second = context.CreateSocket(connected);
+        second.Connect(endpoint);
+        return (first, second);
     }
 }
