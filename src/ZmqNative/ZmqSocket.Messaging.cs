@@ -421,8 +421,9 @@ public sealed unsafe partial class ZmqSocket
     /// Blocking receives left that skip the first attempt, because the last one found nothing.
     /// A failed attempt is dear: on an empty queue libzmq polls its mailbox (a syscall), and when
     /// the peer shares the core, that return is where the scheduler switches to it. A request-reply
-    /// waits on every receive: inproc_lat 1 B on one core (taskset -c 0, 8 alternating rounds) was
-    /// 1.16x C attempting every time, 1.04x never attempting, 1.07x skipping 16 after a miss. A
+    /// waits on every receive: inproc_lat 1 B on one core (taskset -c 0, runs of 5-8 alternating
+    /// rounds) was 1.14-1.17x C attempting every time, 1.02-1.08x never attempting, 1.07-1.10x
+    /// skipping 16 after a miss (doubling the run while attempts keep missing: no better). A
     /// stream misses only when the receiver has caught up: tcp_thr 1 B, sides on separate cores
     /// (two 6-round runs), 0.95x C attempting every time or skipping 16, 0.90x never attempting.
     /// </summary>
