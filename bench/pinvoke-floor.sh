@@ -3,17 +3,20 @@
 # bare P/Invoke (bench/pinvoke-floor), the same with [SuppressGCTransition] on every call (and on one
 # thread's calls only), and zmqperf (the safe API), alternately, N rounds; prints the median msg/s
 # of each and its ratio to C.
-#   bench/pinvoke-floor.sh [--rounds N] [--size BYTES] [--count N]   (defaults 10, 1, 1000000)
+#   bench/pinvoke-floor.sh [--rounds N] [--size BYTES] [--count N] [--cpus LIST]   (defaults 10, 1, 1000000)
+# --cpus runs every process under `taskset -c LIST`; 0 puts both threads on one core, where runs
+# repeat within a few percent (unpinned, where the scheduler puts the threads swings them ~3x).
 # FLOOR_SAMPLES=FILE keeps every round's numbers (msg/s, one line per round, columns as printed).
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/.." && pwd)
-rounds=10; size=1; count=1000000
+rounds=10; size=1; count=1000000; pin=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) rounds=$2; shift 2 ;;
     --size) size=$2; shift 2 ;;
     --count) count=$2; shift 2 ;;
+    --cpus) pin=(taskset -c "$2"); shift 2 ;;
     *) echo "pinvoke-floor: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -36,11 +39,11 @@ trap 'rm -f "$tmp"' EXIT
 samples=${FLOOR_SAMPLES:-$tmp}
 modes="transition suppress suppress-send suppress-receive"
 for _ in $(seq 1 "$rounds"); do
-  row=$("$native/perf/inproc_thr" "$size" "$count" | rate)
+  row=$("${pin[@]}" "$native/perf/inproc_thr" "$size" "$count" | rate)
   for mode in $modes; do
-    row="$row $(dotnet "$floor_out/PinvokeFloor.dll" "$size" "$count" "$mode" | rate)"
+    row="$row $("${pin[@]}" dotnet "$floor_out/PinvokeFloor.dll" "$size" "$count" "$mode" | rate)"
   done
-  echo "$row $(dotnet "$zmqperf" inproc_thr "$size" "$count" | rate)" >>"$samples"
+  echo "$row $("${pin[@]}" dotnet "$zmqperf" inproc_thr "$size" "$count" | rate)" >>"$samples"
 done
 python3 - "$samples" "$rounds" "$size" <<'PY'
 import statistics, sys
