@@ -19,7 +19,8 @@
 #                          before it binds or connects, so tiered compilation has finished)
 #     --cpus LIST          run every process under `taskset -c LIST` (e.g. 0: all on one core). Unpinned,
 #                          two busy threads swing about 3x with where the scheduler puts them (inproc_thr
-#                          1 B: ~11 M msg/s on one core, ~3.7 M on two); pinned to one, inproc runs repeat within ~2 %
+#                          1 B: ~11 M msg/s on one core, ~3.7 M on two); pinned to one, most inproc
+#                          runs repeat within a few percent
 #     --zmqperf PATH       a zmqperf.dll already built (default: build src/Perf in Release first)
 # Environment: ZMQPERF_DOTNET_ENV="DOTNET_TieredPGO=0 ..." is put in zmqperf's environment (to try
 # runtime settings); BENCH_TIMEOUT (seconds, default 300) bounds every single run.
@@ -54,7 +55,7 @@ while [ $# -gt 0 ]; do
     --no-warmup) warmup=""; shift ;;
     --zmqperf) zmqperf=$2; shift 2 ;;
     --cpus) cpus=$2; shift 2 ;;
-    -h|--help) sed -n '2,28p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,29p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "compare: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
