@@ -417,37 +417,34 @@ public sealed unsafe partial class ZmqSocket
     /// </summary>
     private bool NoGcFirst => !_threadSafe && !ZmqMessage.ManagedFreeInUse;
 
-    /// <summary>
-    /// Blocking receives left that skip the first attempt, because the last one found nothing.
-    /// A failed attempt is dear: on an empty queue libzmq polls its mailbox (a syscall), and when
-    /// the peer shares the core, that return is where the scheduler switches to it. A request-reply
-    /// waits on every receive: inproc_lat 1 B on one core (taskset -c 0, runs of 5-8 alternating
-    /// rounds) was 1.14-1.17x C attempting every time, 1.02-1.08x never attempting, 1.07-1.10x
-    /// skipping 16 after a miss (doubling the run while attempts keep missing: no better). A
-    /// stream misses only when the receiver has caught up: tcp_thr 1 B, sides on separate cores
-    /// (two 6-round runs), 0.95x C attempting every time or skipping 16, 0.90x never attempting.
-    /// </summary>
-    private int _receiveAttemptSkips;
-
-    private const int ReceiveAttemptSkipsAfterEmpty = 16;
+    /// <summary>When this socket's blocking receives make their first attempt (see <see cref="ReceiveAttempts"/>).</summary>
+    private ReceiveAttempts _receiveAttempts;
 
     /// <summary>Whether this receive makes the first attempt (always when it must not block).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private bool ReceiveAttempt(int flags)
+    private bool ReceiveAttempt(int flags) => NoGcFirst && _receiveAttempts.Next(blocking: (flags & DontWait) == 0);
+
+    /// <summary>
+    /// After a receive's first attempt failed, whether the receive returns false now: never for a
+    /// blocking receive, which notes the miss and goes on to the blocking call; for a non-blocking
+    /// one as for a send (<see cref="AgainNow"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool StopAfterFailedReceiveAttempt(int flags, bool throwOnAgain)
     {
-        if (!NoGcFirst)
+        if ((flags & DontWait) == 0)
         {
+            _receiveAttempts.Missed();
             return false;
         }
 
-        if ((flags & DontWait) != 0 || _receiveAttemptSkips == 0)
-        {
-            return true;
-        }
-
-        _receiveAttemptSkips--;
-        return false;
+        return AgainNow(flags, throwOnAgain);
     }
+
+    /// <summary>Whether a failed non-blocking call that must not throw on EAGAIN returns false now (the errno is EAGAIN).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool AgainNow(int flags, bool throwOnAgain) =>
+        (flags & DontWait) != 0 && !throwOnAgain && LibZmq.zmq_errno() == Errno.EAGAIN;
 
     // Each send and receive is a fast method holding only [SuppressGCTransition] calls (so the JIT
     // sets up no P/Invoke frame in it) and, for EAGAIN, EINTR and errors, a slow one with the full
@@ -465,7 +462,7 @@ public sealed unsafe partial class ZmqSocket
                 }
             }
 
-            if ((flags & DontWait) != 0 && !throwOnAgain && LibZmq.zmq_errno() == Errno.EAGAIN)
+            if (AgainNow(flags, throwOnAgain))
             {
                 return false;
             }
@@ -506,7 +503,7 @@ public sealed unsafe partial class ZmqSocket
                 return true;
             }
 
-            if ((flags & DontWait) != 0 && !throwOnAgain && LibZmq.zmq_errno() == Errno.EAGAIN)
+            if (AgainNow(flags, throwOnAgain))
             {
                 return false;
             }
@@ -545,11 +542,7 @@ public sealed unsafe partial class ZmqSocket
                 }
             }
 
-            if ((flags & DontWait) == 0)
-            {
-                _receiveAttemptSkips = ReceiveAttemptSkipsAfterEmpty;
-            }
-            else if (!throwOnAgain && LibZmq.zmq_errno() == Errno.EAGAIN)
+            if (StopAfterFailedReceiveAttempt(flags, throwOnAgain))
             {
                 size = 0;
                 return false;
@@ -594,11 +587,7 @@ public sealed unsafe partial class ZmqSocket
                 return true;
             }
 
-            if ((flags & DontWait) == 0)
-            {
-                _receiveAttemptSkips = ReceiveAttemptSkipsAfterEmpty;
-            }
-            else if (!throwOnAgain && LibZmq.zmq_errno() == Errno.EAGAIN)
+            if (StopAfterFailedReceiveAttempt(flags, throwOnAgain))
             {
                 return false;
             }

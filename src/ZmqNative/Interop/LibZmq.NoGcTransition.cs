@@ -12,7 +12,7 @@ namespace ZmqNative.Interop;
 // receive first (it was sender-only before) moved zmqperf inproc_thr 1 B from 0.83x to 1.09x of C
 // and tcp_thr 1 B from 0.96x to 1.03x; the failed attempt a request-reply receive now pays did not
 // show in inproc_lat or tcp_lat unpinned, but did with both threads on one core (inproc_lat 1 B
-// 1.14-1.17x C), so after a miss the next 16 blocking receives skip it (ZmqSocket.ReceiveAttempt).
+// 1.14-1.17x C), so after a miss the next 16 blocking receives skip it (ReceiveAttempts.cs).
 //
 // [SuppressGCTransition] requires calls that are short, never block and never call back into .NET.
 // The callers keep to that: sends and receives only with ZMQ_DONTWAIT (they return at once; EAGAIN
