@@ -198,6 +198,7 @@ public sealed unsafe class ZmqMessage : IDisposable
 
     /// <summary>Replaces the content with <paramref name="size"/> uninitialised bytes to fill through <see cref="Data"/>.</summary>
     /// <param name="size">The size in bytes.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Rebuild(int size)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(size);

@@ -448,7 +448,11 @@ public sealed unsafe partial class ZmqSocket
 
     // Each send and receive is a fast method holding only [SuppressGCTransition] calls (so the JIT
     // sets up no P/Invoke frame in it) and, for EAGAIN, EINTR and errors, a slow one with the full
-    // blocking loop.
+    // blocking loop. The fast methods (and ZmqMessage.Rebuild) are AggressiveInlining: without a
+    // profile saying the caller's loop is hot (TieredPGO off) the JIT left them as calls, and
+    // inproc_thr 1 B on one core ran at 0.89x C with messages and 0.78x with spans; inlined,
+    // 0.95x and 0.90x. With the default TieredPGO they were inlined already (no change).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool SendBytes(ReadOnlySpan<byte> data, int flags, bool throwOnAgain)
     {
         if (NoGcFirst)
@@ -490,6 +494,7 @@ public sealed unsafe partial class ZmqSocket
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool SendMessage(ZmqMessage message, int flags, bool throwOnAgain)
     {
         ArgumentNullException.ThrowIfNull(message);
@@ -529,6 +534,7 @@ public sealed unsafe partial class ZmqSocket
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool ReceiveBytes(Span<byte> buffer, int flags, bool throwOnAgain, out int size)
     {
         if (ReceiveAttempt(flags))
@@ -574,6 +580,7 @@ public sealed unsafe partial class ZmqSocket
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool ReceiveMessage(ZmqMessage message, int flags, bool throwOnAgain)
     {
         ArgumentNullException.ThrowIfNull(message);
