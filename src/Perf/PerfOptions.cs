@@ -41,6 +41,10 @@ internal sealed record PerfOptions(bool Span, bool Info, bool Warmup)
             $"TieredPGO={Setting("System.Runtime.TieredPGO", "DOTNET_TieredPGO")}, " +
             $"ReadyToRun={Setting("System.Runtime.ReadyToRun", "DOTNET_ReadyToRun")}, " +
             $"dynamic code compiled={RuntimeFeature.IsDynamicCodeCompiled}");
+        if (Perf.Warmup.Summary is { } warmup)
+        {
+            Console.Error.WriteLine(warmup);
+        }
     }
 
     private static string Setting(string runtimeConfig, string environment) =>

@@ -17,8 +17,9 @@ if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
     Console.WriteLine("Options after the tool's arguments: --span sends and receives with spans (zmq_send/zmq_recv)");
     Console.WriteLine("instead of reusing a ZmqMessage (zmq_msg_send/zmq_msg_recv, what the C tools do);");
     Console.WriteLine("--info prints which libzmq was loaded and the runtime's JIT settings to stderr;");
-    Console.WriteLine("--warmup first runs the same send/receive code in-process for 0.5 s, so the timed part");
-    Console.WriteLine("measures optimised code rather than .NET's JIT warming up (bench/compare.sh uses it).");
+    Console.WriteLine("--warmup first runs the same send/receive code in-process until tiered compilation has");
+    Console.WriteLine("promoted it (0.5-5 s), so the timed part measures optimised code rather than .NET's JIT");
+    Console.WriteLine("warming up (bench/compare.sh uses it).");
     return 0;
 }
 

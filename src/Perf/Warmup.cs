@@ -1,17 +1,34 @@
 using System.Diagnostics;
+using System.Runtime;
+using System.Runtime.CompilerServices;
 
 namespace ZmqNative.Perf;
 
 /// <summary>
 /// --warmup: before the tool starts its clock, runs the same send and receive code (the tools'
-/// ThroughputSource/Sink and LatencyLoops over inproc) for about half a second, so .NET's tiered
-/// compilation has replaced the first, unoptimised code. The C tools need no such thing; without
-/// it, a short run (the latency tools' 10,000 round trips last about 0.4 s) measures part of the
-/// JIT's warm-up as if it were a cost per message.
+/// ThroughputSource/Sink and LatencyLoops over inproc) until .NET's tiered compilation has replaced
+/// the first, unoptimised code. The C tools need no such thing; without it, a short run (the
+/// latency tools' 10,000 round trips last about 0.4 s) measures part of the JIT's warm-up as if it
+/// were a cost per message.
 /// </summary>
+/// <remarks>
+/// It ends once the JIT has compiled something after the first two passes (which compile the
+/// first code; after them, what it compiles is promotions) and then nothing for
+/// <see cref="QuietMs"/>; never before <see cref="MinimumMs"/>, never after <see cref="MaximumMs"/>
+/// (where nothing is promoted, e.g. with tiered compilation off). A fixed
+/// 0.5 s was too short: the runtime starts promoting only after a delay that is ten times longer
+/// on a single CPU (measured with JitInfo: promotions at about 2 s with the process on one core,
+/// at 0.17-0.95 s on two), so on one core the tools' loops ran code the JIT compiled on-stack
+/// inside the timed run (4 methods, about 6 ms, in a 0.5 s inproc_thr run).
+/// </remarks>
 internal static class Warmup
 {
-    private static readonly TimeSpan Duration = TimeSpan.FromMilliseconds(500);
+    private const long MinimumMs = 500;
+    private const long QuietMs = 250;
+    private const long MaximumMs = 5000;
+
+    /// <summary>How long the warm-up ran and how many methods the JIT compiled meanwhile (for --info).</summary>
+    public static string? Summary { get; private set; }
 
     public static void Run(int size, bool span)
     {
@@ -30,8 +47,7 @@ internal static class Warmup
         using var pong = new LatencyLoops(rep, size, span);
 
         const int Batch = 200; // below the default high-water mark of 1,000: one thread sends, then receives
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < Duration)
+        void Pass()
         {
             source.Send(Batch);
             sink.Receive(Batch);
@@ -40,5 +56,32 @@ internal static class Warmup
             ping.Ping(Batch);
             answer.Join();
         }
+
+        long before = JitInfo.GetCompiledMethodCount();
+        var clock = Stopwatch.StartNew();
+        Pass();
+        Pass();
+        long firstCode = JitInfo.GetCompiledMethodCount();
+        long seen = firstCode;
+        long lastCompiledMs = clock.ElapsedMilliseconds;
+        // Precompiled (NativeAOT) code has nothing to promote: the minimum is all it needs.
+        long untilMs = RuntimeFeature.IsDynamicCodeCompiled ? MaximumMs : MinimumMs;
+        while (clock.ElapsedMilliseconds < untilMs)
+        {
+            Pass();
+            long compiled = JitInfo.GetCompiledMethodCount();
+            long nowMs = clock.ElapsedMilliseconds;
+            if (compiled != seen)
+            {
+                seen = compiled;
+                lastCompiledMs = nowMs;
+            }
+            else if (seen != firstCode && nowMs >= MinimumMs && nowMs - lastCompiledMs >= QuietMs)
+            {
+                break;
+            }
+        }
+
+        Summary = $"warm-up: {clock.ElapsedMilliseconds} ms, {seen - before} methods compiled, the last at {lastCompiledMs} ms";
     }
 }

@@ -43,6 +43,25 @@ public class ZmqperfTests
     }
 
     [Test]
+    public void Warmup_EndsAfterTheJitHasPromotedTheCodeAndGoneQuiet()
+    {
+        // A fixed 0.5 s ended before tiered compilation promoted anything when the process had one
+        // CPU; now --info says how the warm-up went: it must have seen compilations after its first
+        // passes and stopped for the quiet rule (250 ms without any), not at the 5 s cap.
+        var result = Zmqperf("inproc_thr", "16", "1000", "--warmup", "--info");
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.Stdout + result.Stderr);
+        var match = Regex.Match(result.Stderr, @"^warm-up: (\d+) ms, (\d+) methods compiled, the last at (\d+) ms$", RegexOptions.Multiline);
+        Assert.That(match.Success, result.Stderr);
+        long elapsed = long.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+        long compiled = long.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture);
+        long last = long.Parse(match.Groups[3].Value, CultureInfo.InvariantCulture);
+        Assert.That(compiled, Is.GreaterThan(0));
+        Assert.That(elapsed, Is.InRange(500, 5000 + 1000), "between the minimum and the cap (plus one pass)");
+        Assert.That(elapsed - last, Is.GreaterThanOrEqualTo(250), "ended by the quiet rule");
+    }
+
+    [Test]
     public void LocalThrAndRemoteThr_OverTcp_LocalPrintsTheCToolsLinesAndRemoteNothing()
     {
         string endpoint = $"tcp://127.0.0.1:{ZguideProcess.FreePort()}";
