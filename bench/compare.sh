@@ -15,13 +15,14 @@
 #     --roundtrips N       roundtrips per latency run (default 10000)
 #     --out DIR            where the CSV and SVG files go (default artifacts/bench)
 #     --span               run zmqperf with --span (span send/receive instead of a reused ZmqMessage)
-#     --no-warmup          do not pass --warmup to zmqperf (by default every tool runs its code for 0.5 s
-#                          before it binds or connects, so tiered compilation has finished)
+#     --no-warmup          do not pass --warmup to zmqperf (by default every tool runs its code before it
+#                          binds or connects until tiered compilation has promoted it: 0.5-5 s)
 #     --cpus LIST          run every process under `taskset -c LIST` (e.g. 0: all on one core). Unpinned,
 #                          two busy threads swing about 3x with where the scheduler puts them (inproc_thr
 #                          1 B: ~11 M msg/s on one core, ~3.7 M on two); pinned to one, most inproc
 #                          runs repeat within a few percent
-#     --zmqperf PATH       a zmqperf.dll already built (default: build src/Perf in Release first)
+#     --zmqperf PATH       a zmqperf.dll already built, or a NativeAOT zmqperf (bench/zmqperf-publish.sh
+#                          --aot) (default: build src/Perf in Release, ReadyToRun, first)
 # Environment: ZMQPERF_DOTNET_ENV="DOTNET_TieredPGO=0 ..." is put in zmqperf's environment (to try
 # runtime settings); BENCH_TIMEOUT (seconds, default 300) bounds every single run.
 #
@@ -55,7 +56,7 @@ while [ $# -gt 0 ]; do
     --no-warmup) warmup=""; shift ;;
     --zmqperf) zmqperf=$2; shift 2 ;;
     --cpus) cpus=$2; shift 2 ;;
-    -h|--help) sed -n '2,29p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,30p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "compare: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -91,7 +92,8 @@ trap 'rm -rf "$tmp"' EXIT
 # C: the tools find libzmq.so.5 beside them (a link to ../libzmq.so), as built.
 c_tool() { timeout "$timeout_s" "${pin[@]}" "$cperf/$1" "${@:2}"; }
 # C#: the same arguments; environment settings to try go in ZMQPERF_DOTNET_ENV.
-cs_tool() { timeout "$timeout_s" "${pin[@]}" env ${ZMQPERF_DOTNET_ENV:-} dotnet "$zmqperf" "$@" $span; }
+case "$zmqperf" in *.dll) cs_run=(dotnet "$zmqperf") ;; *) cs_run=("$zmqperf") ;; esac
+cs_tool() { timeout "$timeout_s" "${pin[@]}" env ${ZMQPERF_DOTNET_ENV:-} "${cs_run[@]}" "$@" $span; }
 
 # Check (and say) that both really load the same file.
 c_lib=$(cd "$cperf" && readlink -f libzmq.so.5)
