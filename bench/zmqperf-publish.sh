@@ -18,13 +18,13 @@ log="$root/artifacts/bench/zmqperf-publish.log"
 mkdir -p "$root/artifacts/bench"
 if [ -n "$aot" ]; then
   out="$root/artifacts/bench/zmqperf-aot-$rid"
-  set -- -p:PublishAot=true
+  how=(-p:PublishAot=true)
   tool="$out/zmqperf"
 else
   out="$root/artifacts/bench/zmqperf-$rid"
-  set -- --self-contained false -p:PublishReadyToRun=true
+  how=(--self-contained false -p:PublishReadyToRun=true)
   tool="$out/zmqperf.dll"
 fi
-dotnet publish "$root/src/Perf/Perf.csproj" -c Release -r "$rid" "$@" \
+dotnet publish "$root/src/Perf/Perf.csproj" -c Release -r "$rid" "${how[@]}" \
   -o "$out" -nologo -v quiet >"$log" 2>&1 || { cat "$log" >&2; echo "zmqperf: the publish failed" >&2; exit 1; }
 echo "$tool"

@@ -15,11 +15,11 @@ namespace ZmqNative.Perf;
 /// It ends once the JIT has compiled something after the first two passes (which compile the
 /// first code; after them, what it compiles is promotions) and then nothing for
 /// <see cref="QuietMs"/>; never before <see cref="MinimumMs"/>, never after <see cref="MaximumMs"/>
-/// (where nothing is promoted, e.g. with tiered compilation off). A fixed
-/// 0.5 s was too short: the runtime starts promoting only after a delay (100 ms) that is ten times
-/// longer when the process has a single CPU (TC_DelaySingleProcMultiplier; measured with JitInfo: promotions at about 2 s with the process on one core,
-/// at 0.17-0.95 s on two), so on one core the tools' loops ran code the JIT compiled on-stack
-/// inside the timed run (4 methods, about 6 ms, in a 0.5 s inproc_thr run).
+/// (where nothing is promoted, e.g. with tiered compilation off). A fixed 0.5 s was too short: the
+/// runtime starts promoting only after a delay (100 ms) that is ten times longer when the process
+/// has a single CPU (TC_DelaySingleProcMultiplier; measured with JitInfo: promotions at about 2 s
+/// with the process on one core, at 0.17-0.95 s on two), so on one core the tools' loops ran code
+/// the JIT compiled on-stack inside the timed run (4 methods, about 6 ms, in a 0.5 s inproc_thr run).
 /// </remarks>
 internal static class Warmup
 {

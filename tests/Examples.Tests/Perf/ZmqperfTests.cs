@@ -57,7 +57,8 @@ public class ZmqperfTests
         long compiled = long.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture);
         long last = long.Parse(match.Groups[3].Value, CultureInfo.InvariantCulture);
         Assert.That(compiled, Is.GreaterThan(0));
-        Assert.That(elapsed, Is.InRange(500, 5000 + 1000), "between the minimum and the cap (plus one pass)");
+        // Only the quiet rule ends it before the cap, and it needs a compilation after the first passes.
+        Assert.That(elapsed, Is.InRange(500, 4999), "ended after the minimum and before the 5 s cap");
         Assert.That(elapsed - last, Is.GreaterThanOrEqualTo(250), "ended by the quiet rule");
     }
 
