@@ -30,8 +30,20 @@ out="$here/out/$rid"
 cache="$here/.cache"
 stamp="libzmq $LIBZMQ_VERSION sha256 $LIBZMQ_SHA256 rid $rid"
 
-if [ "$force" != "--force" ] && [ -f "$out/BUILD-INFO" ] && grep -qxF "$stamp" "$out/BUILD-INFO"; then
-  echo "native: $out already holds $stamp; nothing to do (--force rebuilds)"
+# Our changes to the pinned source: native/patches/*.patch, applied in name order (patch -p1
+# from the source's top folder). Each patch starts with a comment naming the defect it fixes.
+# The set's hash is part of BUILD-INFO, so adding or changing a patch rebuilds.
+patch_files=()
+for p in "$here"/patches/*.patch; do [ -f "$p" ] && patch_files+=("$p"); done
+if [ ${#patch_files[@]} -gt 0 ]; then
+  patch_set="patches ${#patch_files[@]} sha256 $(cat "${patch_files[@]}" | sha256sum | cut -d' ' -f1)"
+else
+  patch_set="patches 0"
+fi
+
+if [ "$force" != "--force" ] && [ -f "$out/BUILD-INFO" ] && grep -qxF "$stamp" "$out/BUILD-INFO" \
+  && grep -qxF "$patch_set" "$out/BUILD-INFO"; then
+  echo "native: $out already holds $stamp, $patch_set; nothing to do (--force rebuilds)"
   exit 0
 fi
 
@@ -148,6 +160,10 @@ mkdir -p "$work"
 tar -xzf "$cache/$LIBZMQ_TARBALL" -C "$work"
 srcdir="$work/libzmq-$LIBZMQ_VERSION"
 [ -f "$srcdir/CMakeLists.txt" ] || die "unexpected tarball layout (no libzmq-$LIBZMQ_VERSION/CMakeLists.txt)"
+for p in "${patch_files[@]}"; do
+  log "applying $(basename "$p")"
+  patch -p1 --batch --forward --quiet -d "$srcdir" < "$p" || die "$(basename "$p") does not apply to libzmq $LIBZMQ_VERSION"
+done
 
 static_runtime="-static-libstdc++ -static-libgcc"
 [ "${rid%%-*}" = osx ] && static_runtime=""
@@ -282,6 +298,7 @@ fi
 
 {
   echo "$stamp"
+  echo "$patch_set"
   echo "built $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(uname -srm)"
   echo "options: drafts, curve (tweetnacl), ws (no tls); no libsodium, gnutls, libbsd, pgm, norm"
 } > "$out/BUILD-INFO"
