@@ -110,7 +110,7 @@ check_deps=""
 case "$rid" in
   linux-x64|linux-arm64)
     lib_src="libzmq.so.5"; lib_name="libzmq.so"; check_deps=elf
-    need_pkgs cmake:cmake g++:g++ make:make readelf:binutils sha256sum:coreutils
+    need_pkgs cmake:cmake g++:g++ make:make readelf:binutils sha256sum:coreutils patch:patch
     if [ "$rid" = linux-arm64 ] && [ "$(uname -m)" != aarch64 ]; then
       need_pkgs aarch64-linux-gnu-g++:g++-aarch64-linux-gnu
       cmake_extra+=(-DCMAKE_SYSTEM_NAME=Linux -DCMAKE_SYSTEM_PROCESSOR=aarch64
@@ -127,7 +127,7 @@ case "$rid" in
     ;;
   win-x64)
     lib_src="libzmq.dll"; lib_name="libzmq.dll"; check_deps=pe
-    need_pkgs cmake:cmake make:make x86_64-w64-mingw32-g++-posix:g++-mingw-w64-x86-64-posix
+    need_pkgs cmake:cmake make:make patch:patch x86_64-w64-mingw32-g++-posix:g++-mingw-w64-x86-64-posix
     # CMAKE_SYSTEM_VERSION=10.0 makes libzmq's CMakeLists define _WIN32_WINNT=0x0A00 (it
     # derives it from the system version and leaves it empty when cross-compiling, which
     # src/windows.hpp rejects); Windows 10 is also what .NET 8+ needs. POLLER=epoll is the
