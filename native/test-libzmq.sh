@@ -21,6 +21,8 @@
 #                     own cache and run only our defect tests against it
 #   --without NAME    leave the patch NAME (e.g. fix-udp-out-event.patch) out: shows that a defect
 #                     test fails without its fix (the build is incremental, only touched files rebuild)
+#   --defects-only    full mode: build only the library and run only our defect tests (with
+#                     --without, a quick way to see one defect test fail without its fix)
 #   --tests REGEX     full mode: run only the ctest tests matching REGEX (ctest -R)
 #   --build-only      build, do not run
 #   --rid RID         the native/out/<rid>/ library (subset) and cache name (default linux-x64)
@@ -44,6 +46,7 @@ asan=0
 without=()
 tests_regex=""
 build_only=0
+defects_only=0
 rid=linux-x64
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -52,8 +55,9 @@ while [ $# -gt 0 ]; do
     --without) without+=("$2"); shift ;;
     --tests) tests_regex=$2; shift ;;
     --build-only) build_only=1 ;;
+    --defects-only) defects_only=1 ;;
     --rid) rid=$2; shift ;;
-    -h|--help) sed -n '2,37p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d'; exit 0 ;;
     *) echo "test-libzmq: unknown argument '$1' (--help)" >&2; exit 2 ;;
   esac
   shift
@@ -146,13 +150,15 @@ run_one() {
 
 # Our defect tests: native/tests/*.cpp, each a program that exits 0 when the defect is absent.
 # Built with the same compiler; $1 = how to link libzmq (flags), $2 = extra compile flags.
+# $3 = the library file they link (a newer one relinks them).
 defect_tests() {
-  local link=$1 extra=$2 t exe
+  local link=$1 extra=$2 libfile=$3 t exe
   mkdir -p "$cache/defect-tests"
   for t in "$here"/tests/*.cpp; do
     [ -f "$t" ] || continue
     exe="$cache/defect-tests/$(basename "${t%.cpp}")"
-    if [ ! -x "$exe" ] || [ "$t" -nt "$exe" ] || [ "$cache/SOURCE-STAMP" -nt "$exe" ]; then
+    if [ ! -x "$exe" ] || [ "$t" -nt "$exe" ] || [ "$here/tests/fixtest.hpp" -nt "$exe" ] \
+      || [ "$cache/SOURCE-STAMP" -nt "$exe" ] || [ "$libfile" -nt "$exe" ]; then
       # shellcheck disable=SC2086
       nice "$CXX" -std=c++11 -O1 -g $extra -I"$src/include" -o "$exe" "$t" $link -lpthread \
         || die "could not compile $t"
@@ -192,29 +198,32 @@ if [ "$mode" = subset ]; then
   ln -sf "$lib" "$cache/lib/libzmq.so"
   ln -sf "$lib" "$cache/lib/libzmq.so.5"
   libdir="$cache/lib"
-  cflags=(-O1 -g -DZMQ_BUILD_DRAFT_API=1 -DZMQ_USE_TWEETNACL -DUNITY_USE_COMMAND_LINE_ARGS -DUNITY_EXCLUDE_FLOAT
+  cflags=(-O1 -g -DZMQ_CUSTOM_PLATFORM_HPP -DUNITY_USE_COMMAND_LINE_ARGS -DUNITY_EXCLUDE_FLOAT
     -I"$cache/inc" -I"$src/include" -I"$src/external/unity" -I"$src/tests")
   objs=()
-  for u in external/unity/unity.c tests/testutil.cpp tests/testutil_monitoring.cpp tests/testutil_security.cpp tests/testutil_unity.cpp; do
+  # test_security_curve checks keys with tweetnacl itself, as libzmq's CMakeLists builds it
+  # (the library exports only the zmq_* API): its own copy of these objects.
+  curve_objs=()
+  for u in external/unity/unity.c tests/testutil.cpp tests/testutil_monitoring.cpp tests/testutil_security.cpp tests/testutil_unity.cpp \
+    src/tweetnacl.c src/err.cpp src/random.cpp src/clock.cpp; do
     o="$cache/obj/$(basename "$u").o"
     if [ ! -f "$o" ] || [ "$src/$u" -nt "$o" ]; then
       case "$u" in *.c) cc=$CC ;; *) cc=$CXX ;; esac
-      nice "$cc" "${cflags[@]}" -c "$src/$u" -o "$o" || die "could not compile $u"
+      nice "$cc" "${cflags[@]}" -I"$src/src" -c "$src/$u" -o "$o" || die "could not compile $u"
     fi
-    objs+=("$o")
+    case "$u" in src/*) curve_objs+=("$o") ;; *) objs+=("$o") ;; esac
   done
   log "building the subset against $lib"
   for t in $SUBSET; do
     exe="$cache/bin/$t"
     if [ ! -x "$exe" ] || [ "$src/tests/$t.cpp" -nt "$exe" ]; then
-      extra_src=()
-      # test_security_curve checks keys with tweetnacl itself, as libzmq's CMakeLists builds it.
-      [ "$t" = test_security_curve ] && extra_src=("$src/src/tweetnacl.c" "$src/src/err.cpp" "$src/src/random.cpp" "$src/src/clock.cpp")
-      nice "$CXX" "${cflags[@]}" -I"$src/src" -o "$exe" "$src/tests/$t.cpp" "${extra_src[@]}" "${objs[@]}" \
+      extra=()
+      [ "$t" = test_security_curve ] && extra=("${curve_objs[@]}")
+      nice "$CXX" "${cflags[@]}" -I"$src/src" -o "$exe" "$src/tests/$t.cpp" "${extra[@]}" "${objs[@]}" \
         -L"$libdir" -lzmq -Wl,-rpath,"$libdir" -lpthread || die "could not compile $t"
     fi
   done
-  defect_tests "-L$libdir -lzmq -Wl,-rpath,$libdir" ""
+  defect_tests "-L$libdir -lzmq -Wl,-rpath,$libdir" "" "$lib"
   [ $build_only = 1 ] && { log "built (--build-only)"; exit 0; }
   log "running the subset"
   for t in $SUBSET; do run_one "$t" 60 "$cache/bin/$t"; done
@@ -243,16 +252,17 @@ if [ ! -f "$build/CMakeCache.txt" ]; then
 fi
 # With --asan only the library and our defect tests are built: their point is to turn a
 # silent overwrite or leak into a report; libzmq's suite runs on the plain build.
+[ $asan = 1 ] && defects_only=1
 targets=()
-[ $asan = 1 ] && targets=(--target libzmq-static)
+[ $defects_only = 1 ] && targets=(--target libzmq-static)
 log "building${targets[*]:+ ${targets[*]}} (nice, $JOBS jobs; log $cache/cmake-build.log)"
 nice cmake --build "$build" --parallel "$JOBS" "${targets[@]}" > "$cache/cmake-build.log" 2>&1 \
   || { tail -30 "$cache/cmake-build.log"; die "build failed (log $cache/cmake-build.log)"; }
 asan_link=""
 [ $asan = 1 ] && asan_link="-fsanitize=address"
-defect_tests "$build/lib/libzmq.a $asan_link" "$asan_link"
+defect_tests "$build/lib/libzmq.a $asan_link" "$asan_link" "$build/lib/libzmq.a"
 [ $build_only = 1 ] && { log "built (--build-only)"; exit 0; }
-[ $asan = 1 ] && { summary "defect tests, AddressSanitizer build"; exit 0; }
+[ $defects_only = 1 ] && { summary "defect tests$([ $asan = 1 ] && echo ", AddressSanitizer build")"; exit 0; }
 
 ctest_args=(--test-dir "$build" --output-on-failure --no-tests=error)
 [ -n "$tests_regex" ] && ctest_args+=(-R "$tests_regex")
