@@ -4,6 +4,7 @@
 //   ./build.sh --target=Generate   regenerate src/ZmqNative/Interop/Generated/LibZmq.g.cs from zmq.h
 //   ./build.sh --target=Build      build the solution (Release)
 //   ./build.sh --target=Test       run every test and print "N passed, N failed"
+//   ./build.sh --target=NativeTests  build libzmq's own test suite against the patched source and run it (ctest; long)
 //   ./build.sh --target=Pack       make NuGet packages in artifacts/packages/ (--rids=all: cross-build every runtime id first)
 //   ./build.sh --target=Bench      run zmqperf and libzmq's own perf tools side by side (bench/compare.sh), medians and ratios
 //   ./build.sh --target=Demo       run the demo: `zguide version`, then `zguide demo` (every pattern end to end)
@@ -90,6 +91,15 @@ Task("Test")
     {
         throw new Exception($"tests failed (dotnet test exit code {exit}, {failed} failed, {files} result files)");
     }
+});
+
+Task("NativeTests")
+    .Description("Builds libzmq's own tests/ and unittests/ with our options against the patched source and runs them with ctest, then our defect tests (native/test-libzmq.sh full; results and known failures: native/TESTS.md). Not part of Test: it builds the whole suite.")
+    .IsDependentOn("Native")
+    .Does(() =>
+{
+    NeedPackages("cmake:cmake", "g++:g++", "make:make", "patch:patch", "ctest:cmake");
+    Run("bash", "native/test-libzmq.sh full");
 });
 
 // The runtime ids with a native package, and the library file native/build-libzmq.sh leaves in

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using ZmqNative.Interop;
 
 namespace ZmqNative;
@@ -51,6 +52,50 @@ public static class ZmqNativeLibrary
     /// </summary>
     public static string? LoadedFrom => LibZmqResolver.LoadedFrom;
 
+    /// <summary>
+    /// ZmqNative's patch level of the loaded libzmq: how many of ZmqNative's fixes for defects
+    /// found upstream after the release (<c>native/patches/fix-*.patch</c>, listed in
+    /// <c>native/CARRIED-FIXES.md</c>) it was built with; null for a libzmq built without
+    /// ZmqNative's patches, such as a system libzmq.
+    /// </summary>
+    /// <remarks>
+    /// The library reports it itself (<c>zmq_zmqnative_patch_level</c>, which ZmqNative's build
+    /// adds), so the number always describes the file actually loaded. Reading it loads libzmq
+    /// if no call has yet.
+    /// </remarks>
+    public static int? PatchLevel => PatchLevelOfLoadedLibrary.Value;
+
+    /// <summary>
+    /// The loaded libzmq's version with ZmqNative's patch level, in the form
+    /// <c>4.3.4+zmqnative.6</c> (semantic versioning's build metadata), or just the
+    /// <c>zmq_version</c> numbers (<c>4.3.4</c>) for a libzmq without ZmqNative's patches.
+    /// </summary>
+    public static string Version
+    {
+        get
+        {
+            var version = Zmq.LibraryVersion;
+            string release = $"{version.Major}.{version.Minor}.{version.Build}";
+            return PatchLevel is int level ? $"{release}+zmqnative.{level}" : release;
+        }
+    }
+
+    private static readonly Lazy<int?> PatchLevelOfLoadedLibrary = new(ReadPatchLevel);
+
+    private static int? ReadPatchLevel()
+    {
+        // Registers the resolver, so the import below loads the same file as every other call.
+        _ = Zmq.LibraryVersion;
+        try
+        {
+            return PatchLevelImport.zmq_zmqnative_patch_level();
+        }
+        catch (EntryPointNotFoundException)
+        {
+            return null; // not built by ZmqNative: an unpatched libzmq
+        }
+    }
+
     /// <summary>The explicit path in force: <see cref="Path"/>, else the environment variable, else null.</summary>
     internal static string? EffectiveExplicitPath
     {
@@ -66,4 +111,15 @@ public static class ZmqNativeLibrary
             return string.IsNullOrEmpty(fromEnvironment) ? null : fromEnvironment;
         }
     }
+}
+
+/// <summary>
+/// The one libzmq export that is ZmqNative's own, not libzmq's API (so not in zmq.h or the
+/// generated layer): native/patches/report-patch-level.patch adds it.
+/// </summary>
+internal static partial class PatchLevelImport
+{
+    /// <summary>The number of ZmqNative fix patches the library was built with.</summary>
+    [LibraryImport(LibZmq.LibraryName)]
+    internal static partial int zmq_zmqnative_patch_level();
 }

@@ -16,6 +16,7 @@ public class VersionExampleTests
 
         Assert.That(result.ExitCode, Is.EqualTo(0), result.Stderr);
         Assert.That(result.Stdout, Does.StartWith("Current 0MQ version is 4.3.4" + Environment.NewLine));
+        Assert.That(result.Stdout, Does.Match(@"libzmq build 4\.3\.4\+zmqnative\.[1-9]\d*" + Environment.NewLine));
         Assert.That(result.Stdout, Does.Match(@"ZmqNative version \d+\.\d+\.\d+"));
         Assert.That(result.Stdout, Does.Contain("libzmq loaded from " + Path.Combine(Zguide.Directory, "runtimes", Zguide.Rid, "native", "libzmq.so")));
         var capabilities = result.Stdout.Split('\n').Single(l => l.StartsWith("capabilities: ", StringComparison.Ordinal)).Split(' ');
