@@ -250,7 +250,7 @@ public sealed unsafe class ZmqContext : IDisposable
             AddRef(ref added);
             if (LibZmq.zmq_ctx_set((void*)_handle.DangerousGetHandle(), option, value) != 0)
             {
-                ZmqException.ThrowLast("zmq_ctx_set(" + name + ", " + value + ")");
+                ZmqException.ThrowLast("zmq_ctx_set", name, value);
             }
         }
         finally

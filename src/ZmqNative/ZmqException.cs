@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
 using System.Runtime.InteropServices;
 using ZmqNative.Interop;
 
@@ -67,6 +68,30 @@ public class ZmqException : Exception
     /// <summary>Throws the exception for the errno the last failed libzmq call captured: call right after it returned -1 or NULL.</summary>
     [DoesNotReturn]
     internal static void ThrowLast(string operation) => throw FromErrno(LibZmq.LastErrno(), operation);
+
+    /// <summary>Throws the exception for the last failed call, named <c>call(value)</c>; see <see cref="FromLast(string, long)"/>.</summary>
+    [DoesNotReturn]
+    internal static void ThrowLast(string call, long value) => throw FromLast(call, value);
+
+    /// <summary>
+    /// The exception for the last failed call, named <c>call(value)</c>. The errno is read before
+    /// the value is formatted: the captured error is per thread and shared with the runtime's own
+    /// P/Invokes, and formatting a number the first time sets up culture data, which makes some.
+    /// (A -1 formatted before reading errno made the first failure of a process report errno 203.)
+    /// </summary>
+    internal static ZmqException FromLast(string call, long value)
+    {
+        int errno = LibZmq.LastErrno();
+        return FromErrno(errno, call + "(" + value.ToString(CultureInfo.InvariantCulture) + ")");
+    }
+
+    /// <summary>Throws the exception for the last failed call, named <c>call(name, value)</c>; errno is read first (<see cref="FromLast(string, long)"/>).</summary>
+    [DoesNotReturn]
+    internal static void ThrowLast(string call, string name, long value)
+    {
+        int errno = LibZmq.LastErrno();
+        throw FromErrno(errno, call + "(" + name + ", " + value.ToString(CultureInfo.InvariantCulture) + ")");
+    }
 
     internal static ZmqException FromErrno(int errno, string operation) =>
         errno == Interop.Errno.ETERM ? new ContextTerminatedException(operation) : new ZmqException(errno, operation);

@@ -43,7 +43,7 @@ public sealed unsafe class ZmqMessage : IDisposable
         if (LibZmq.zmq_msg_init_size(_msg, (nuint)size) != 0)
         {
             Free();
-            ZmqException.ThrowLast("zmq_msg_init_size(" + size + ")");
+            ZmqException.ThrowLast("zmq_msg_init_size", size);
         }
     }
 
@@ -146,7 +146,7 @@ public sealed unsafe class ZmqMessage : IDisposable
         {
             if (LibZmq.zmq_msg_set_routing_id(Pointer, value) != 0)
             {
-                ZmqException.ThrowLast("zmq_msg_set_routing_id(" + value + ")");
+                ZmqException.ThrowLast("zmq_msg_set_routing_id", value);
             }
         }
     }

@@ -159,7 +159,7 @@ public sealed unsafe class ZmqPoller : IDisposable
                     : LibZmq.zmq_poller_add_fd(_handle.Poller, (int)fd, null, (short)events);
                 if (rc != 0)
                 {
-                    ZmqException.ThrowLast("zmq_poller_add_fd(" + fd + ")");
+                    ZmqException.ThrowLast("zmq_poller_add_fd", fd);
                 }
             }
 
@@ -215,7 +215,7 @@ public sealed unsafe class ZmqPoller : IDisposable
                     : LibZmq.zmq_poller_modify_fd(_handle.Poller, (int)fd, (short)events);
                 if (rc != 0)
                 {
-                    ZmqException.ThrowLast("zmq_poller_modify_fd(" + fd + ")");
+                    ZmqException.ThrowLast("zmq_poller_modify_fd", fd);
                 }
             }
 
@@ -272,7 +272,7 @@ public sealed unsafe class ZmqPoller : IDisposable
                     : LibZmq.zmq_poller_remove_fd(_handle.Poller, (int)fd);
                 if (rc != 0)
                 {
-                    ZmqException.ThrowLast("zmq_poller_remove_fd(" + fd + ")");
+                    ZmqException.ThrowLast("zmq_poller_remove_fd", fd);
                 }
             }
 

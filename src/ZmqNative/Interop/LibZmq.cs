@@ -12,14 +12,15 @@ namespace ZmqNative.Interop;
 /// </summary>
 /// <remarks>
 /// <para><b>Why errno is captured by the call itself.</b> libzmq reports a failure as -1 (or NULL)
-/// plus errno (zmq_errno(3)). Reading it with a separate <c>zmq_errno()</c> P/Invoke afterwards is
-/// wrong at least once per process: the runtime binds a P/Invoke lazily on its first call, and that
-/// binding runs the loader and this assembly's managed resolver, which change errno. The first
-/// failure of a process then reported a leftover ("errno 203: Unknown error 203" for
-/// <c>IoThreads = -1</c>; the same call again said EINVAL). Every fallible import is therefore
-/// declared with <c>SetLastError = true</c> (native/generator): its stub reads errno immediately
-/// after the call returns, before any other code runs on the thread, and <see cref="LastErrno"/>
-/// returns that value.</para>
+/// plus errno (zmq_errno(3)). Reading it with a separate <c>zmq_errno()</c> P/Invoke afterwards reads
+/// whatever the thread did in between: the first failure of a process (<c>IoThreads = -1</c>)
+/// reported "errno 203: Unknown error 203", a number no Linux errno has, because its error message
+/// formatted -1 first, the process's first negative number, which sets up culture data through
+/// native code. Every fallible import is therefore declared with <c>SetLastError = true</c>
+/// (native/generator): its stub reads errno immediately after the call returns, and
+/// <see cref="LastErrno"/> returns that value. The captured value is per thread and shared with the
+/// runtime's own P/Invokes, so read it before running anything else (ZmqException.ThrowLast formats
+/// numbers only after reading it). Tests: Errors/ErrnoCaptureTests (a fresh child process).</para>
 /// <para>On Windows that stub reads <c>GetLastError()</c>, not the C runtime's errno that libzmq
 /// sets, so there <see cref="LastErrno"/> asks <c>zmq_errno()</c> (libzmq's own CRT), bound eagerly
 /// in the static constructor so that its first use binds nothing.</para>
@@ -38,8 +39,8 @@ internal static unsafe partial class LibZmq
     static LibZmq()
     {
         LibZmqResolver.Register();
-        // Bind the errno readers now, while no failure is waiting to be read: the first call of
-        // each would otherwise run the runtime's binding code between a failure and its errno.
+        // Bind the errno readers now, while no failure is waiting to be read, so that their first
+        // call after a failure runs no binding code of the runtime in between.
         _ = Marshal.GetLastSystemError();
         if (OperatingSystem.IsWindows())
         {

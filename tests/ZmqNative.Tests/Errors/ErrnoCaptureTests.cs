@@ -17,7 +17,7 @@ public class ErrnoCaptureTests
         var (exitCode, stdout, stderr) = ChildProcess.Run(ChildProcess.FirstFailureErrno);
 
         Assert.That(exitCode, Is.Zero, stderr);
-        Assert.That(stdout.Trim(), Is.EqualTo("EINVAL"), "zmq_ctx_set with an unknown option, as the first failure of a fresh process");
+        Assert.That(stdout.Trim(), Is.EqualTo("EINVAL"), "zmq_ctx_set(ZMQ_IO_THREADS, -1) as the first failure of a fresh process");
     }
 
     [Test]

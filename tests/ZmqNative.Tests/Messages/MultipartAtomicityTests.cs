@@ -23,21 +23,24 @@ public class MultipartAtomicityTests
         using var push = context.CreateSocket(ZmqSocketType.Push);
         push.Connect("inproc://multipart-two-threads");
 
-        // Each thread sends messages of 4 frames that all carry its own letter; a message mixing
-        // frames (or ending early) shows up as a message whose frames differ or whose count is wrong.
+        // Each thread sends messages of 4 frames that all carry its own letter, for a while; a
+        // message mixing frames (or ending early) arrives with frames that differ or a wrong count.
         const int Frames = 4;
-        const int PerThread = 20_000;
+        var sendFor = TimeSpan.FromSeconds(1.5);
+        int sent = 0;
         int refused = 0;
         using var start = new Barrier(2);
         var senders = new[] { "A", "B" }.Select(letter => new Thread(() =>
         {
             var message = Enumerable.Repeat(Encoding.ASCII.GetBytes(letter), Frames).ToArray();
             start.SignalAndWait();
-            for (int i = 0; i < PerThread; i++)
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            while (clock.Elapsed < sendFor)
             {
                 try
                 {
                     push.SendMultipart(message);
+                    Interlocked.Increment(ref sent);
                 }
                 catch (InvalidOperationException)
                 {
@@ -74,19 +77,18 @@ public class MultipartAtomicityTests
         }
 
         Assert.That(senders.All(t => t.Join(Wait)), Is.True);
-        Assert.That(broken, Is.Zero, $"{broken} of {received} messages mixed or cut frames, e.g. [{firstBroken}]");
-        Assert.That(received + refused, Is.EqualTo(2 * PerThread), "every call either sent its whole message or was refused");
+        Assert.That(broken, Is.Zero, $"{broken} of {received} messages mixed or cut frames, e.g. [{firstBroken}] ({refused} calls refused)");
+        Assert.That(received, Is.EqualTo(sent), $"every call either sent its whole message or was refused ({refused} refused)");
     }
 
     [Test]
     public void SendMultipart_NullFrameAfterTheFirst_SendsNothing()
     {
         using var pair = new Pair();
-        Assert.That(() => pair.Sender.SendMultipart(new[] { new byte[] { 1 }, null! }),
-            Throws.ArgumentException.With.Message.Contains("frame 1"));
+        Assert.That(() => pair.Sender.SendMultipart(new[] { new byte[] { 1 }, null! }), Throws.ArgumentException);
         Assert.That(() => pair.Sender.TrySendMultipart(new[] { new byte[] { 1 }, null! }), Throws.ArgumentException);
         Assert.That(() => pair.Sender.TrySendMultipart(new[] { new byte[] { 1 }, null! }, Wait), Throws.ArgumentException);
-        Assert.That(() => pair.Sender.SendMultipart(new[] { "one", null! }), Throws.ArgumentException.With.Message.Contains("frame 1"));
+        Assert.That(() => pair.Sender.SendMultipart(new[] { "one", null! }), Throws.ArgumentException);
         pair.AssertNothingThenWhole();
     }
 
