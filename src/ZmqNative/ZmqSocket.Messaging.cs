@@ -428,28 +428,28 @@ public sealed unsafe partial class ZmqSocket
     /// Sends message frames under one hold of the socket, all or none: checked first (none null,
     /// disposed or given twice), then sent; on success each message is left empty.
     /// </summary>
-    private void SendMessageFrames(IEnumerable<ZmqMessage> messages)
+    private void SendMessageFrames(IEnumerable<ZmqMessage> frames)
     {
-        ArgumentNullException.ThrowIfNull(messages);
-        var list = messages as IReadOnlyList<ZmqMessage> ?? messages.ToList();
+        ArgumentNullException.ThrowIfNull(frames);
+        var list = frames as IReadOnlyList<ZmqMessage> ?? frames.ToList();
         if (list.Count == 0)
         {
-            throw new ArgumentException("a message has at least one frame", nameof(messages));
+            throw new ArgumentException("a message has at least one frame", nameof(frames));
         }
 
         var seen = new HashSet<ZmqMessage>(ReferenceEqualityComparer.Instance);
         for (int i = 0; i < list.Count; i++)
         {
-            var message = list[i] ?? throw new ArgumentException($"frame {i} is null; nothing was sent", nameof(messages));
+            var message = list[i] ?? throw new ArgumentException($"frame {i} is null; nothing was sent", nameof(frames));
             if (message.IsDisposed)
             {
-                throw new ArgumentException($"frame {i} is a disposed message; nothing was sent", nameof(messages));
+                throw new ArgumentException($"frame {i} is a disposed message; nothing was sent", nameof(frames));
             }
 
             if (!seen.Add(message))
             {
                 // The first send empties it: the second would silently send an empty frame.
-                throw new ArgumentException($"frame {i} is the same message as an earlier frame; nothing was sent", nameof(messages));
+                throw new ArgumentException($"frame {i} is the same message as an earlier frame; nothing was sent", nameof(frames));
             }
         }
 
