@@ -51,7 +51,16 @@ public unsafe class CallOverheadBenchmarks
     {
         fixed (byte* p = _buffer)
         {
-            return LibZmq.zmq_recv(_pair.RawReceiver, p, (nuint)_buffer.Length, 1) == -1 && LibZmq.zmq_errno() == Errno.EAGAIN;
+            return LibZmq.zmq_recv(_pair.RawReceiver, p, (nuint)_buffer.Length, 1) == -1 && LibZmq.LastErrno() == Errno.EAGAIN;
+        }
+    }
+
+    [Benchmark(Description = "raw zmq_recv_nogc DONTWAIT -> EAGAIN (errno read at once, no capture)")]
+    public bool RawTryReceiveEmptyNoGc()
+    {
+        fixed (byte* p = _buffer)
+        {
+            return LibZmq.zmq_recv_nogc(_pair.RawReceiver, p, (nuint)_buffer.Length, 1) == -1 && LibZmq.ErrnoNow() == Errno.EAGAIN;
         }
     }
 
@@ -60,7 +69,7 @@ public unsafe class CallOverheadBenchmarks
 
     [Benchmark(Description = "raw zmq_msg_recv DONTWAIT -> EAGAIN")]
     public bool RawTryReceiveMessageEmpty() =>
-        LibZmq.zmq_msg_recv(_message.Pointer, _pair.RawReceiver, 1) == -1 && LibZmq.zmq_errno() == Errno.EAGAIN;
+        LibZmq.zmq_msg_recv(_message.Pointer, _pair.RawReceiver, 1) == -1 && LibZmq.LastErrno() == Errno.EAGAIN;
 
     [Benchmark(Description = "TryReceive(ZmqMessage) on EAGAIN")]
     public bool TryReceiveMessageEmpty() => _pair.Receiver.TryReceive(_message);

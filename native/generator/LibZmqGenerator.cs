@@ -40,6 +40,24 @@ public static partial class LibZmqGenerator
         "zmq_errno", "zmq_msg_data", "zmq_msg_size", "zmq_msg_more",
     };
 
+    /// <summary>
+    /// Functions that never report a failure through errno (they cannot fail, or say so in their
+    /// result alone: zmq_has, zmq_msg_routing_id, zmq_msg_group). Every other function is declared
+    /// with <c>SetLastError = true</c>, so the errno of a failed call is read by the call's own stub
+    /// at once, before any other code of the runtime or the binding runs on the thread (see
+    /// <c>LibZmq.LastErrno</c> in src/ZmqNative/Interop/LibZmq.cs for why a separate zmq_errno()
+    /// call is not enough).
+    /// </summary>
+    private static readonly HashSet<string> NoErrno = new(StringComparer.Ordinal)
+    {
+        "zmq_errno", "zmq_strerror", "zmq_version", "zmq_msg_data", "zmq_msg_size", "zmq_msg_more",
+        "zmq_has", "zmq_msg_routing_id", "zmq_msg_group",
+        "zmq_atomic_counter_new", "zmq_atomic_counter_set", "zmq_atomic_counter_inc", "zmq_atomic_counter_dec",
+        "zmq_atomic_counter_value", "zmq_atomic_counter_destroy",
+        "zmq_stopwatch_start", "zmq_stopwatch_intermediate", "zmq_stopwatch_stop",
+        "zmq_sleep", "zmq_threadstart", "zmq_threadclose",
+    };
+
     private static readonly HashSet<string> CSharpKeywords = new(StringComparer.Ordinal)
     {
         "abstract", "as", "base", "bool", "break", "byte", "case", "catch", "char", "checked", "class", "const",
@@ -122,6 +140,8 @@ public static partial class LibZmqGenerator
         writer.Line("// Blittable signatures only (strings and spans are converted in the safe layer): char* is byte*,");
         writer.Line("// size_t is nuint, int64_t/uint64_t/uint32_t are long/ulong/uint, and C long/unsigned long are");
         writer.Line("// CLong/CULong (32-bit on Windows, pointer-sized elsewhere).");
+        writer.Line("// Every function that reports failures through errno has SetLastError = true: the stub captures errno");
+        writer.Line("// right after the call; read it with LibZmq.LastErrno() (Interop/LibZmq.cs), never with a later zmq_errno().");
         foreach (CRecord record in opaque)
         {
             writer.Line($"// struct {record.Name} is only forward-declared in zmq.h: pointers to it are void*.");
@@ -307,7 +327,10 @@ public static partial class LibZmqGenerator
             writer.Line($"/// <remarks>{DraftRemark}</remarks>");
         }
 
-        writer.Line(windows ? $"[LibraryImport(LibraryName, EntryPoint = \"{function.Name}\")]" : "[LibraryImport(LibraryName)]");
+        string setLastError = NoErrno.Contains(function.Name) ? string.Empty : ", SetLastError = true";
+        writer.Line(windows
+            ? $"[LibraryImport(LibraryName, EntryPoint = \"{function.Name}\"{setLastError})]"
+            : $"[LibraryImport(LibraryName{setLastError})]");
         writer.Line("[UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]");
         if (NoGcTransition.Contains(function.Name))
         {

@@ -43,9 +43,10 @@ public static class Zmq
     /// libzmq 4.3.4 spells the WebSocket capabilities in capitals ("WS", "WSS") where later
     /// releases use lower case; either spelling works here.
     /// </remarks>
+    /// <exception cref="ArgumentException">The name contains a NUL character.</exception>
     public static bool Has(string capability)
     {
-        ArgumentNullException.ThrowIfNull(capability);
+        Utf8Text.Check(capability, nameof(capability)); // zmq_has reads a C string
         if (HasExactly(capability))
         {
             return true;

@@ -28,6 +28,7 @@ public sealed unsafe class ZmqContext : IDisposable
     private readonly object _socketsGate = new();
     private readonly List<WeakReference<ZmqSocket>> _sockets = [];
     private int _disposed;
+    private TimeSpan _defaultLinger = TimeSpan.FromSeconds(1);
 
     /// <summary>Creates a context with libzmq's defaults (one I/O thread, 1023 sockets).</summary>
     public ZmqContext()
@@ -40,7 +41,17 @@ public sealed unsafe class ZmqContext : IDisposable
     /// waits for queued outgoing messages. Default 1 second; <see cref="Timeout.InfiniteTimeSpan"/>
     /// is libzmq's own default (wait forever), <see cref="TimeSpan.Zero"/> drops them at once.
     /// </summary>
-    public TimeSpan DefaultLinger { get; set; } = TimeSpan.FromSeconds(1);
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative (other than <see cref="Timeout.InfiniteTimeSpan"/>) or more than int.MaxValue milliseconds.</exception>
+    public TimeSpan DefaultLinger
+    {
+        get => _defaultLinger;
+        set
+        {
+            // Checked here, not when a socket is created: ZMQ_LINGER takes -1 or 0 and more (zmq_setsockopt(3)).
+            _ = ZmqSocket.ToMilliseconds(value, "DefaultLinger (ZMQ_LINGER)");
+            _defaultLinger = value;
+        }
+    }
 
     /// <summary>The number of I/O threads (ZMQ_IO_THREADS); set it before creating sockets.</summary>
     public int IoThreads
@@ -232,13 +243,14 @@ public sealed unsafe class ZmqContext : IDisposable
 
     private void Set(int option, string name, int value)
     {
+        OptionRules.CheckContext(option, value); // the ranges of zmq_ctx_set(3), before libzmq sees the value
         bool added = false;
         try
         {
             AddRef(ref added);
             if (LibZmq.zmq_ctx_set((void*)_handle.DangerousGetHandle(), option, value) != 0)
             {
-                ZmqException.ThrowLast("zmq_ctx_set(" + name + ", " + value + ")");
+                ZmqException.ThrowLast("zmq_ctx_set", name, value);
             }
         }
         finally

@@ -134,7 +134,7 @@ public static unsafe class ZmqCurve
 
     private static void ThrowCurveError(string operation)
     {
-        int errno = LibZmq.zmq_errno();
+        int errno = LibZmq.LastErrno();
         if (Errno.ToCode(errno) == ZmqErrorCode.ENOTSUP)
         {
             throw new NotSupportedException(

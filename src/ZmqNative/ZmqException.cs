@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
 using System.Runtime.InteropServices;
 using ZmqNative.Interop;
 
@@ -15,7 +16,7 @@ namespace ZmqNative;
 public class ZmqException : Exception
 {
     /// <summary>Creates an exception for an errno, naming the operation that failed.</summary>
-    /// <param name="errno">The platform's errno as <c>zmq_errno()</c> returned it.</param>
+    /// <param name="errno">The platform's errno, as the failed call captured it (zmq_errno(3)).</param>
     /// <param name="operation">What failed, e.g. <c>"zmq_bind(tcp://127.0.0.1:5555)"</c>.</param>
     public ZmqException(int errno, string operation)
         : base(Describe(errno, operation))
@@ -64,9 +65,33 @@ public class ZmqException : Exception
     /// <summary>libzmq's description of the error (<c>zmq_strerror</c>), e.g. "Resource temporarily unavailable"; empty when there is no errno.</summary>
     public string ErrorText { get; } = string.Empty;
 
-    /// <summary>Throws the exception for <c>zmq_errno()</c>: call right after a libzmq call returned -1.</summary>
+    /// <summary>Throws the exception for the errno the last failed libzmq call captured: call right after it returned -1 or NULL.</summary>
     [DoesNotReturn]
-    internal static void ThrowLast(string operation) => throw FromErrno(LibZmq.zmq_errno(), operation);
+    internal static void ThrowLast(string operation) => throw FromErrno(LibZmq.LastErrno(), operation);
+
+    /// <summary>Throws the exception for the last failed call, named <c>call(value)</c>; see <see cref="FromLast(string, long)"/>.</summary>
+    [DoesNotReturn]
+    internal static void ThrowLast(string call, long value) => throw FromLast(call, value);
+
+    /// <summary>
+    /// The exception for the last failed call, named <c>call(value)</c>. The errno is read before
+    /// the value is formatted: the captured error is per thread and shared with the runtime's own
+    /// P/Invokes, and formatting a number the first time sets up culture data, which makes some.
+    /// (A -1 formatted before reading errno made the first failure of a process report errno 203.)
+    /// </summary>
+    internal static ZmqException FromLast(string call, long value)
+    {
+        int errno = LibZmq.LastErrno();
+        return FromErrno(errno, call + "(" + value.ToString(CultureInfo.InvariantCulture) + ")");
+    }
+
+    /// <summary>Throws the exception for the last failed call, named <c>call(name, value)</c>; errno is read first (<see cref="FromLast(string, long)"/>).</summary>
+    [DoesNotReturn]
+    internal static void ThrowLast(string call, string name, long value)
+    {
+        int errno = LibZmq.LastErrno();
+        throw FromErrno(errno, call + "(" + name + ", " + value.ToString(CultureInfo.InvariantCulture) + ")");
+    }
 
     internal static ZmqException FromErrno(int errno, string operation) =>
         errno == Interop.Errno.ETERM ? new ContextTerminatedException(operation) : new ZmqException(errno, operation);
@@ -94,4 +119,25 @@ public sealed class ContextTerminatedException : ZmqException
         : base(Interop.Errno.ETERM, operation)
     {
     }
+}
+
+/// <summary>
+/// A frame received is too large for what was asked of it: its size does not fit an int, so it
+/// cannot be a span, an array or a string (a frame of 2 GiB or more; ZMTP allows 64-bit sizes).
+/// Read such a frame's size with <see cref="ZmqMessage.LongSize"/>; refuse such frames with
+/// <see cref="ZmqSocket.MaxMessageSize"/>.
+/// </summary>
+public sealed class ZmqFrameTooLargeException : ZmqException
+{
+    /// <summary>Creates the exception.</summary>
+    /// <param name="message">What was too large, and what to do.</param>
+    /// <param name="frameSize">The frame's size in bytes, or -1 when libzmq did not report it (zmq_recv clips it to int.MaxValue).</param>
+    public ZmqFrameTooLargeException(string message, long frameSize = -1)
+        : base(message)
+    {
+        FrameSize = frameSize;
+    }
+
+    /// <summary>The frame's size in bytes, or -1 when it is only known to be at least int.MaxValue.</summary>
+    public long FrameSize { get; }
 }

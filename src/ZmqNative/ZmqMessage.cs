@@ -43,7 +43,7 @@ public sealed unsafe class ZmqMessage : IDisposable
         if (LibZmq.zmq_msg_init_size(_msg, (nuint)size) != 0)
         {
             Free();
-            ZmqException.ThrowLast("zmq_msg_init_size(" + size + ")");
+            ZmqException.ThrowLast("zmq_msg_init_size", size);
         }
     }
 
@@ -87,17 +87,50 @@ public sealed unsafe class ZmqMessage : IDisposable
     public const int MaxGroupLength = LibZmq.ZMQ_GROUP_MAX_LENGTH;
 
     /// <summary>The size of the content in bytes (zmq_msg_size).</summary>
-    public int Size => (int)LibZmq.zmq_msg_size(Pointer);
+    /// <exception cref="ZmqFrameTooLargeException">The content is larger than int.MaxValue bytes (read <see cref="LongSize"/>).</exception>
+    /// <remarks>
+    /// A peer may send frames of 2 GiB and more (ZMTP sizes are 64-bit); such a frame is received
+    /// whole, but its size does not fit an int and a span cannot hold it, so <see cref="Size"/>,
+    /// <see cref="Data"/>, <see cref="ToArray"/> and <see cref="ToString"/> throw rather than report a
+    /// wrong size. <see cref="LongSize"/> gives the size. To refuse such frames before they take
+    /// memory, set <see cref="ZmqSocket.MaxMessageSize"/> on the receiving socket: the connection of
+    /// a peer that sends a larger one is dropped (zmq_setsockopt(3), ZMQ_MAXMSGSIZE).
+    /// </remarks>
+    public int Size => SpanLength(LibZmq.zmq_msg_size(Pointer));
+
+    /// <summary>The size of the content in bytes (zmq_msg_size), also for frames larger than int.MaxValue.</summary>
+    public long LongSize => (long)LibZmq.zmq_msg_size(Pointer);
+
+    /// <summary>Whether the message was disposed.</summary>
+    internal bool IsDisposed => _msg is null;
 
     /// <summary>The content: a view of libzmq's memory, valid until the message changes.</summary>
+    /// <exception cref="ZmqFrameTooLargeException">The content is larger than int.MaxValue bytes (see <see cref="Size"/>).</exception>
     public Span<byte> Data
     {
         get
         {
             var msg = Pointer;
-            return new Span<byte>(LibZmq.zmq_msg_data(msg), (int)LibZmq.zmq_msg_size(msg));
+            return new Span<byte>(LibZmq.zmq_msg_data(msg), SpanLength(LibZmq.zmq_msg_size(msg)));
         }
     }
+
+    /// <summary>A native size as a span length: a checked conversion, never a wrapped one.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int SpanLength(nuint size)
+    {
+        if (size > int.MaxValue)
+        {
+            ThrowTooLarge(size);
+        }
+
+        return (int)size;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowTooLarge(nuint size) => throw new ZmqFrameTooLargeException(
+        $"the frame has {size} bytes, more than a span or an array holds (int.MaxValue): read LongSize, "
+        + "or refuse such frames with ZmqSocket.MaxMessageSize", (long)size);
 
     /// <summary>Whether more frames of the same multipart message follow this one (zmq_msg_more), after a receive.</summary>
     public bool More => LibZmq.zmq_msg_more(Pointer) != 0;
@@ -113,7 +146,7 @@ public sealed unsafe class ZmqMessage : IDisposable
         {
             if (LibZmq.zmq_msg_set_routing_id(Pointer, value) != 0)
             {
-                ZmqException.ThrowLast("zmq_msg_set_routing_id(" + value + ")");
+                ZmqException.ThrowLast("zmq_msg_set_routing_id", value);
             }
         }
     }
@@ -130,14 +163,14 @@ public sealed unsafe class ZmqMessage : IDisposable
 
         set
         {
-            ArgumentNullException.ThrowIfNull(value);
             // zmq_msg_set_group reads at most ZMQ_GROUP_MAX_LENGTH bytes (strnlen) and silently
             // drops the rest, and a NUL would end the name early: refuse both instead.
+            Utf8Text.Check(value, nameof(value));
             int length = Encoding.UTF8.GetByteCount(value);
-            if (length > MaxGroupLength || value.Contains('\0'))
+            if (length > MaxGroupLength)
             {
                 throw new ArgumentException(
-                    $"a group is at most {MaxGroupLength} bytes of UTF-8 without NUL characters (ZMQ_GROUP_MAX_LENGTH); this one has {length} bytes", nameof(value));
+                    $"a group is at most {MaxGroupLength} bytes of UTF-8 (ZMQ_GROUP_MAX_LENGTH); this one has {length} bytes", nameof(value));
             }
 
             Span<byte> utf8 = stackalloc byte[MaxGroupLength + 1];
@@ -162,9 +195,10 @@ public sealed unsafe class ZmqMessage : IDisposable
     /// On a ROUTER, libzmq attaches the metadata to the data frames; the routing-id frame it
     /// makes itself may have none.
     /// </remarks>
+    /// <exception cref="ArgumentException">The name contains a NUL character.</exception>
     public string? GetProperty(string name)
     {
-        ArgumentNullException.ThrowIfNull(name);
+        Utf8Text.Check(name, nameof(name)); // zmq_msg_gets reads a C string
         string? value = GetPropertyExactly(name);
         // zmq_msg_gets(3) documents "Routing-Id" with "Identity" as a deprecated alias, but libzmq
         // 4.3.4 stores the ZMTP property under "Identity" and its alias lookup only runs from
@@ -221,7 +255,8 @@ public sealed unsafe class ZmqMessage : IDisposable
         int rc = size <= NoGcInitLimit ? LibZmq.zmq_msg_init_size_nogc(msg, (nuint)size) : InitSizeWithTransition(msg, size);
         if (rc != 0)
         {
-            RebuildFailed(msg, size);
+            // errno now, in this method: the first call of RebuildFailed compiles it, which may change errno.
+            RebuildFailed(msg, size, size <= NoGcInitLimit ? LibZmq.ErrnoNow() : LibZmq.LastErrno());
         }
     }
 
@@ -234,9 +269,8 @@ public sealed unsafe class ZmqMessage : IDisposable
     private static int InitSizeWithTransition(LibZmq.zmq_msg_t* msg, int size) => LibZmq.zmq_msg_init_size(msg, (nuint)size);
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void RebuildFailed(LibZmq.zmq_msg_t* msg, int size)
+    private void RebuildFailed(LibZmq.zmq_msg_t* msg, int size, int errno)
     {
-        int errno = LibZmq.zmq_errno();
         LibZmq.zmq_msg_init(msg);
         _empty = true;
         throw ZmqException.FromErrno(errno, "zmq_msg_init_size(" + size + ")");
@@ -328,7 +362,7 @@ public sealed unsafe class ZmqMessage : IDisposable
         var state = GCHandle.Alloc(new PinnedPayload(pin, tracker));
         if (LibZmq.zmq_msg_init_data(message._msg, pin.Pointer, (nuint)data.Length, &ReleasePinned, (void*)GCHandle.ToIntPtr(state)) != 0)
         {
-            int errno = LibZmq.zmq_errno();
+            int errno = LibZmq.LastErrno();
             state.Free();
             pin.Dispose();
             tracker.Complete();

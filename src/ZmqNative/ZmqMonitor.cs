@@ -170,13 +170,11 @@ public sealed unsafe class ZmqMonitor : IDisposable
             throw new ArgumentOutOfRangeException(nameof(kinds), kinds, "wait for at least one event kind");
         }
 
-        int timeoutMs = ZmqSocket.ToMilliseconds(timeout, nameof(timeout));
-        long start = Stopwatch.GetTimestamp();
+        var deadline = Deadline.Start(timeout);
         while (true)
         {
-            var remaining = timeoutMs < 0
-                ? Timeout.InfiniteTimeSpan
-                : TimeSpan.FromMilliseconds(Math.Max(0, timeoutMs - Stopwatch.GetElapsedTime(start).TotalMilliseconds));
+            int left = deadline.RemainingMilliseconds();
+            var remaining = left < 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromMilliseconds(left);
             if (!TryReceive(remaining, out evt))
             {
                 return false;
@@ -209,7 +207,7 @@ public sealed unsafe class ZmqMonitor : IDisposable
         using var lease = MonitoredSocket.Enter();
         while (LibZmq.zmq_socket_monitor_pipes_stats(lease.Socket) == -1)
         {
-            int errno = LibZmq.zmq_errno();
+            int errno = LibZmq.LastErrno();
             if (errno == Errno.EINTR)
             {
                 continue;

@@ -118,7 +118,7 @@ public sealed unsafe class ZmqPoller : IDisposable
 
             if (_native && LibZmq.zmq_poller_add(_handle.Poller, (void*)pointer, null, (short)events) != 0)
             {
-                int errno = LibZmq.zmq_errno();
+                int errno = LibZmq.LastErrno();
                 _handle.Release(socketHandle);
                 throw ZmqException.FromErrno(errno, "zmq_poller_add");
             }
@@ -159,7 +159,7 @@ public sealed unsafe class ZmqPoller : IDisposable
                     : LibZmq.zmq_poller_add_fd(_handle.Poller, (int)fd, null, (short)events);
                 if (rc != 0)
                 {
-                    ZmqException.ThrowLast("zmq_poller_add_fd(" + fd + ")");
+                    ZmqException.ThrowLast("zmq_poller_add_fd", fd);
                 }
             }
 
@@ -215,7 +215,7 @@ public sealed unsafe class ZmqPoller : IDisposable
                     : LibZmq.zmq_poller_modify_fd(_handle.Poller, (int)fd, (short)events);
                 if (rc != 0)
                 {
-                    ZmqException.ThrowLast("zmq_poller_modify_fd(" + fd + ")");
+                    ZmqException.ThrowLast("zmq_poller_modify_fd", fd);
                 }
             }
 
@@ -272,7 +272,7 @@ public sealed unsafe class ZmqPoller : IDisposable
                     : LibZmq.zmq_poller_remove_fd(_handle.Poller, (int)fd);
                 if (rc != 0)
                 {
-                    ZmqException.ThrowLast("zmq_poller_remove_fd(" + fd + ")");
+                    ZmqException.ThrowLast("zmq_poller_remove_fd", fd);
                 }
             }
 
@@ -421,11 +421,11 @@ public sealed unsafe class ZmqPoller : IDisposable
 
     private int WaitPoller(int timeoutMs)
     {
-        long start = Stopwatch.GetTimestamp();
+        var deadline = Deadline.FromMilliseconds(timeoutMs); // EINTR: wait again for the time left
         int n;
         while (true)
         {
-            int remaining = Remaining(timeoutMs, start);
+            int remaining = deadline.RemainingMilliseconds();
             if (OperatingSystem.IsWindows())
             {
                 fixed (LibZmq.zmq_poller_event_t_windows* events = _eventsWindows)
@@ -446,7 +446,7 @@ public sealed unsafe class ZmqPoller : IDisposable
                 break;
             }
 
-            int errno = LibZmq.zmq_errno();
+            int errno = LibZmq.LastErrno();
             if (errno == Errno.EAGAIN)
             {
                 return 0; // zmq_poller(3): the timeout passed with nothing ready
@@ -482,11 +482,11 @@ public sealed unsafe class ZmqPoller : IDisposable
 
     private int WaitPoll(int timeoutMs)
     {
-        long start = Stopwatch.GetTimestamp();
+        var deadline = Deadline.FromMilliseconds(timeoutMs); // EINTR: wait again for the time left
         int n;
         while (true)
         {
-            int remaining = Remaining(timeoutMs, start);
+            int remaining = deadline.RemainingMilliseconds();
             if (OperatingSystem.IsWindows())
             {
                 fixed (LibZmq.zmq_pollitem_t_windows* items = _itemsWindows)
@@ -507,7 +507,7 @@ public sealed unsafe class ZmqPoller : IDisposable
                 break;
             }
 
-            int errno = LibZmq.zmq_errno();
+            int errno = LibZmq.LastErrno();
             if (errno != Errno.EINTR)
             {
                 throw ZmqException.FromErrno(errno, "zmq_poll");
@@ -524,18 +524,6 @@ public sealed unsafe class ZmqPoller : IDisposable
         }
 
         return _readyCount;
-    }
-
-    /// <summary>Milliseconds left of a wait that started at <paramref name="start"/> (-1 stays infinite).</summary>
-    private static int Remaining(int timeoutMs, long start)
-    {
-        if (timeoutMs <= 0)
-        {
-            return timeoutMs;
-        }
-
-        long left = timeoutMs - (long)Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-        return left <= 0 ? 0 : (int)left;
     }
 
     private void MarkReady(int index, short revents)

@@ -113,7 +113,7 @@ public static unsafe class ZmqProxy
                     return; // TERMINATE on the control socket
                 }
 
-                int errno = LibZmq.zmq_errno();
+                int errno = LibZmq.LastErrno();
                 if (errno == Errno.ETERM)
                 {
                     return; // the context was shut down: the way a proxy is meant to end

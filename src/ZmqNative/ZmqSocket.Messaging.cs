@@ -95,15 +95,34 @@ public sealed unsafe partial class ZmqSocket
     /// message whole or not at all, and once its first frame is queued the rest always are.
     /// </summary>
     /// <param name="frames">The frames, at least one.</param>
+    /// <exception cref="ArgumentException">There is no frame, or one is null: nothing was sent.</exception>
+    /// <exception cref="InvalidOperationException">Another thread is using the socket: nothing was sent.</exception>
     public void SendMultipart(IEnumerable<byte[]> frames) => SendFrames(frames, firstFlags: 0, throwOnAgain: true);
 
     /// <summary>Sends a multipart message of UTF-8 text frames, blocking for the first frame.</summary>
     /// <param name="frames">The frames, at least one.</param>
+    /// <exception cref="ArgumentException">There is no frame, or one is null: nothing was sent.</exception>
+    /// <exception cref="InvalidOperationException">Another thread is using the socket: nothing was sent.</exception>
     public void SendMultipart(IEnumerable<string> frames)
     {
         ArgumentNullException.ThrowIfNull(frames);
-        SendMultipart(frames.Select(f => Encoding.UTF8.GetBytes(f ?? throw new ArgumentException("a frame is null", nameof(frames)))));
+        var bytes = new List<byte[]>();
+        foreach (var frame in frames)
+        {
+            bytes.Add(Encoding.UTF8.GetBytes(frame ?? throw new ArgumentException($"frame {bytes.Count} is null; nothing was sent", nameof(frames))));
+        }
+
+        SendFrames(bytes, firstFlags: 0, throwOnAgain: true);
     }
+
+    /// <summary>
+    /// Sends a multipart message made of <see cref="ZmqMessage"/> frames, blocking for the first:
+    /// all frames or none. On success every message is left empty (its content belongs to libzmq).
+    /// </summary>
+    /// <param name="frames">The messages, at least one, each at most once.</param>
+    /// <exception cref="ArgumentException">There is no frame, or one is null, disposed or given twice: nothing was sent.</exception>
+    /// <exception cref="InvalidOperationException">Another thread is using the socket: nothing was sent.</exception>
+    public void SendMultipart(IEnumerable<ZmqMessage> frames) => SendMessageFrames(frames);
 
     /// <summary>Sends a multipart message if its first frame can be queued now: all frames or none.</summary>
     /// <param name="frames">The frames, at least one.</param>
@@ -119,8 +138,7 @@ public sealed unsafe partial class ZmqSocket
     /// <returns>False when the timeout passed; nothing was sent.</returns>
     public bool TrySendMultipart(IEnumerable<byte[]> frames, TimeSpan timeout)
     {
-        ArgumentNullException.ThrowIfNull(frames);
-        var list = frames as IReadOnlyList<byte[]> ?? frames.ToList(); // enumerate once, however often we retry
+        var list = CheckedFrames(frames); // enumerate and check once, however often we retry
         var deadline = Deadline.Start(timeout);
         int refused = 0;
         while (!TrySendMultipart(list))
@@ -325,26 +343,20 @@ public sealed unsafe partial class ZmqSocket
     /// <returns>The events that are ready; <see cref="ZmqPollEvents.None"/> when the timeout passed.</returns>
     public ZmqPollEvents Poll(ZmqPollEvents events, TimeSpan timeout)
     {
-        int ms = ToMilliseconds(timeout, nameof(timeout));
+        var deadline = Deadline.Start(timeout);
         using var lease = Enter();
-        return PollOne(lease.Socket, events, ms);
+        return PollOne(lease.Socket, events, deadline);
     }
 
     private void GroupCall(string group, bool join)
     {
-        ArgumentNullException.ThrowIfNull(group);
-        if (group.Contains('\0'))
-        {
-            // zmq_join/zmq_leave take a C string: a NUL would silently shorten the name.
-            throw new ArgumentException("a group name cannot contain a NUL character", nameof(group));
-        }
-
-        using var utf8 = new Utf8Z(group);
+        // zmq_join/zmq_leave take a C string: a NUL would silently shorten the name.
+        using var utf8 = new Utf8Z(group, nameof(group));
         using var lease = Enter();
         int rc;
         fixed (byte* p = utf8.Bytes)
         {
-            while ((rc = join ? LibZmq.zmq_join(lease.Socket, p) : LibZmq.zmq_leave(lease.Socket, p)) == -1 && LibZmq.zmq_errno() == Errno.EINTR)
+            while ((rc = join ? LibZmq.zmq_join(lease.Socket, p) : LibZmq.zmq_leave(lease.Socket, p)) == -1 && LibZmq.LastErrno() == Errno.EINTR)
             {
             }
         }
@@ -368,7 +380,31 @@ public sealed unsafe partial class ZmqSocket
         return frames;
     }
 
+    /// <summary>
+    /// Sends a multipart message: all frames or none, and no other thread's frames among them.
+    /// Every frame is checked before the first is sent (a null found after frame 0 went out with
+    /// ZMQ_SNDMORE would leave half a message that the next send completes), and the socket is
+    /// held for the whole message, not frame by frame: a second thread's SendMultipart meets
+    /// the one-thread guard (InvalidOperationException) instead of slipping its frames in.
+    /// </summary>
     private bool SendFrames(IEnumerable<byte[]> frames, int firstFlags, bool throwOnAgain)
+    {
+        var list = CheckedFrames(frames);
+        using var lease = Enter();
+        for (int i = 0; i < list.Count; i++)
+        {
+            int flags = (i == 0 ? firstFlags : 0) | (i < list.Count - 1 ? SendMore : 0);
+            if (!SendBytesHeld(lease.Socket, list[i], flags, throwOnAgain))
+            {
+                return false; // only the first frame can meet EAGAIN: nothing was sent
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The frames of a message, enumerated once, with every frame checked: at least one, none null.</summary>
+    private static IReadOnlyList<byte[]> CheckedFrames(IEnumerable<byte[]> frames)
     {
         ArgumentNullException.ThrowIfNull(frames);
         var list = frames as IReadOnlyList<byte[]> ?? frames.ToList();
@@ -379,15 +415,49 @@ public sealed unsafe partial class ZmqSocket
 
         for (int i = 0; i < list.Count; i++)
         {
-            var frame = list[i] ?? throw new ArgumentException($"frame {i} is null", nameof(frames));
-            int flags = (i == 0 ? firstFlags : 0) | (i < list.Count - 1 ? SendMore : 0);
-            if (!SendBytes(frame, flags, throwOnAgain) )
+            if (list[i] is null)
             {
-                return false; // only the first frame can meet EAGAIN: nothing was sent
+                throw new ArgumentException($"frame {i} is null; nothing was sent", nameof(frames));
             }
         }
 
-        return true;
+        return list;
+    }
+
+    /// <summary>
+    /// Sends message frames under one hold of the socket, all or none: checked first (none null,
+    /// disposed or given twice), then sent; on success each message is left empty.
+    /// </summary>
+    private void SendMessageFrames(IEnumerable<ZmqMessage> frames)
+    {
+        ArgumentNullException.ThrowIfNull(frames);
+        var list = frames as IReadOnlyList<ZmqMessage> ?? frames.ToList();
+        if (list.Count == 0)
+        {
+            throw new ArgumentException("a message has at least one frame", nameof(frames));
+        }
+
+        var seen = new HashSet<ZmqMessage>(ReferenceEqualityComparer.Instance);
+        for (int i = 0; i < list.Count; i++)
+        {
+            var message = list[i] ?? throw new ArgumentException($"frame {i} is null; nothing was sent", nameof(frames));
+            if (message.IsDisposed)
+            {
+                throw new ArgumentException($"frame {i} is a disposed message; nothing was sent", nameof(frames));
+            }
+
+            if (!seen.Add(message))
+            {
+                // The first send empties it: the second would silently send an empty frame.
+                throw new ArgumentException($"frame {i} is the same message as an earlier frame; nothing was sent", nameof(frames));
+            }
+        }
+
+        using var lease = Enter();
+        for (int i = 0; i < list.Count; i++)
+        {
+            SendMessageHeld(lease.Socket, list[i], i < list.Count - 1 ? SendMore : 0, throwOnAgain: true);
+        }
     }
 
     /// <summary>Sends the UTF-8 bytes of <paramref name="text"/>, encoded on the stack when short, else in a pooled buffer.</summary>
@@ -444,7 +514,7 @@ public sealed unsafe partial class ZmqSocket
     /// <summary>Whether a failed non-blocking call that must not throw on EAGAIN returns false now (the errno is EAGAIN).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool AgainNow(int flags, bool throwOnAgain) =>
-        (flags & DontWait) != 0 && !throwOnAgain && LibZmq.zmq_errno() == Errno.EAGAIN;
+        (flags & DontWait) != 0 && !throwOnAgain && LibZmq.ErrnoNow() == Errno.EAGAIN; // right after a [SuppressGCTransition] call
 
     // Each send and receive is a fast method holding only [SuppressGCTransition] calls (so the JIT
     // sets up no P/Invoke frame in it) and, for EAGAIN, EINTR and errors, a slow one with the full
@@ -455,12 +525,19 @@ public sealed unsafe partial class ZmqSocket
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool SendBytes(ReadOnlySpan<byte> data, int flags, bool throwOnAgain)
     {
+        using var lease = Enter();
+        return SendBytesHeld(lease.Socket, data, flags, throwOnAgain);
+    }
+
+    /// <summary>One frame's send while the caller holds the socket (<see cref="Enter"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool SendBytesHeld(void* socket, ReadOnlySpan<byte> data, int flags, bool throwOnAgain)
+    {
         if (NoGcFirst)
         {
-            using var lease = Enter();
             fixed (byte* p = data)
             {
-                if (LibZmq.zmq_send_nogc(lease.Socket, p, (nuint)data.Length, flags | DontWait) != -1)
+                if (LibZmq.zmq_send_nogc(socket, p, (nuint)data.Length, flags | DontWait) != -1)
                 {
                     return true;
                 }
@@ -472,19 +549,19 @@ public sealed unsafe partial class ZmqSocket
             }
         }
 
-        return SendBytesSlow(data, flags, throwOnAgain);
+        return SendBytesSlow(socket, data, flags, throwOnAgain);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private bool SendBytesSlow(ReadOnlySpan<byte> data, int flags, bool throwOnAgain)
+    private bool SendBytesSlow(void* socket, ReadOnlySpan<byte> data, int flags, bool throwOnAgain)
     {
-        using var lease = Enter();
+        var deadline = CallDeadline(flags, _sendTimeoutMs);
         fixed (byte* p = data)
         {
-            Deadline? resumed = null;
-            while (LibZmq.zmq_send(lease.Socket, p, (nuint)data.Length, flags) == -1)
+            bool resumed = false;
+            while (LibZmq.zmq_send(socket, p, (nuint)data.Length, flags) == -1)
             {
-                if (!RetryOrFail(lease.Socket, ZmqPollEvents.Out, throwOnAgain, "zmq_send", ref flags, ref resumed))
+                if (!RetryOrFail(socket, ZmqPollEvents.Out, throwOnAgain, "zmq_send", ref flags, ref resumed, deadline))
                 {
                     return false;
                 }
@@ -498,11 +575,18 @@ public sealed unsafe partial class ZmqSocket
     private bool SendMessage(ZmqMessage message, int flags, bool throwOnAgain)
     {
         ArgumentNullException.ThrowIfNull(message);
+        using var lease = Enter();
+        return SendMessageHeld(lease.Socket, message, flags, throwOnAgain);
+    }
+
+    /// <summary>One message frame's send while the caller holds the socket (<see cref="Enter"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool SendMessageHeld(void* socket, ZmqMessage message, int flags, bool throwOnAgain)
+    {
         var msg = message.Pointer;
         if (NoGcFirst)
         {
-            using var lease = Enter();
-            if (LibZmq.zmq_msg_send_nogc(msg, lease.Socket, flags | DontWait) != -1)
+            if (LibZmq.zmq_msg_send_nogc(msg, socket, flags | DontWait) != -1)
             {
                 message.MarkSent();
                 return true;
@@ -514,17 +598,17 @@ public sealed unsafe partial class ZmqSocket
             }
         }
 
-        return SendMessageSlow(message, msg, flags, throwOnAgain);
+        return SendMessageSlow(socket, message, msg, flags, throwOnAgain);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private bool SendMessageSlow(ZmqMessage message, LibZmq.zmq_msg_t* msg, int flags, bool throwOnAgain)
+    private bool SendMessageSlow(void* socket, ZmqMessage message, LibZmq.zmq_msg_t* msg, int flags, bool throwOnAgain)
     {
-        using var lease = Enter();
-        Deadline? resumed = null;
-        while (LibZmq.zmq_msg_send(msg, lease.Socket, flags) == -1)
+        var deadline = CallDeadline(flags, _sendTimeoutMs);
+        bool resumed = false;
+        while (LibZmq.zmq_msg_send(msg, socket, flags) == -1)
         {
-            if (!RetryOrFail(lease.Socket, ZmqPollEvents.Out, throwOnAgain, "zmq_msg_send", ref flags, ref resumed))
+            if (!RetryOrFail(socket, ZmqPollEvents.Out, throwOnAgain, "zmq_msg_send", ref flags, ref resumed, deadline))
             {
                 return false;
             }
@@ -537,14 +621,14 @@ public sealed unsafe partial class ZmqSocket
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool ReceiveBytes(Span<byte> buffer, int flags, bool throwOnAgain, out int size)
     {
+        using var lease = Enter();
         if (ReceiveAttempt(flags))
         {
-            using var lease = Enter();
             fixed (byte* p = buffer)
             {
                 if ((size = LibZmq.zmq_recv_nogc(lease.Socket, p, (nuint)buffer.Length, flags | DontWait)) != -1)
                 {
-                    return true;
+                    return CheckReceivedSize(size, buffer.Length);
                 }
             }
 
@@ -555,20 +639,20 @@ public sealed unsafe partial class ZmqSocket
             }
         }
 
-        return ReceiveBytesSlow(buffer, flags, throwOnAgain, out size);
+        return ReceiveBytesSlow(lease.Socket, buffer, flags, throwOnAgain, out size);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private bool ReceiveBytesSlow(Span<byte> buffer, int flags, bool throwOnAgain, out int size)
+    private bool ReceiveBytesSlow(void* socket, Span<byte> buffer, int flags, bool throwOnAgain, out int size)
     {
-        using var lease = Enter();
+        var deadline = CallDeadline(flags, _receiveTimeoutMs);
         fixed (byte* p = buffer)
         {
             int rc;
-            Deadline? resumed = null;
-            while ((rc = LibZmq.zmq_recv(lease.Socket, p, (nuint)buffer.Length, flags)) == -1)
+            bool resumed = false;
+            while ((rc = LibZmq.zmq_recv(socket, p, (nuint)buffer.Length, flags)) == -1)
             {
-                if (!RetryOrFail(lease.Socket, ZmqPollEvents.In, throwOnAgain, "zmq_recv", ref flags, ref resumed))
+                if (!RetryOrFail(socket, ZmqPollEvents.In, throwOnAgain, "zmq_recv", ref flags, ref resumed, deadline))
                 {
                     size = 0;
                     return false;
@@ -576,9 +660,32 @@ public sealed unsafe partial class ZmqSocket
             }
 
             size = rc;
-            return true;
+            return CheckReceivedSize(rc, buffer.Length);
         }
     }
+
+    /// <summary>
+    /// zmq_recv(3) returns the frame's size as an int, clipped to int.MaxValue (zmq.cpp: "Truncate
+    /// returned size to INT_MAX to avoid overflow"): a frame of 2 GiB or more cannot be told from
+    /// one of exactly int.MaxValue bytes, and a span holds at most int.MaxValue. Such a frame was
+    /// truncated into the buffer; rather than report a size that is not the frame's, this throws.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool CheckReceivedSize(int size, int bufferLength)
+    {
+        if (size == int.MaxValue && bufferLength < int.MaxValue)
+        {
+            ThrowFrameTooLarge();
+        }
+
+        return true;
+    }
+
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowFrameTooLarge() => throw new ZmqFrameTooLargeException(
+        "the frame received has int.MaxValue bytes or more; zmq_recv reports no larger size, and only its start fit into the buffer. "
+        + "Receive frames this large into a ZmqMessage (LongSize), or refuse them with MaxMessageSize.");
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool ReceiveMessage(ZmqMessage message, int flags, bool throwOnAgain)
@@ -586,9 +693,9 @@ public sealed unsafe partial class ZmqSocket
         ArgumentNullException.ThrowIfNull(message);
         var msg = message.Pointer;
         message.MarkFilled();
+        using var lease = Enter();
         if (ReceiveAttempt(flags))
         {
-            using var lease = Enter();
             if (LibZmq.zmq_msg_recv_nogc(msg, lease.Socket, flags | DontWait) != -1)
             {
                 return true;
@@ -600,17 +707,17 @@ public sealed unsafe partial class ZmqSocket
             }
         }
 
-        return ReceiveMessageSlow(msg, flags, throwOnAgain);
+        return ReceiveMessageSlow(lease.Socket, msg, flags, throwOnAgain);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private bool ReceiveMessageSlow(LibZmq.zmq_msg_t* msg, int flags, bool throwOnAgain)
+    private bool ReceiveMessageSlow(void* socket, LibZmq.zmq_msg_t* msg, int flags, bool throwOnAgain)
     {
-        using var lease = Enter();
-        Deadline? resumed = null;
-        while (LibZmq.zmq_msg_recv(msg, lease.Socket, flags) == -1)
+        var deadline = CallDeadline(flags, _receiveTimeoutMs);
+        bool resumed = false;
+        while (LibZmq.zmq_msg_recv(msg, socket, flags) == -1)
         {
-            if (!RetryOrFail(lease.Socket, ZmqPollEvents.In, throwOnAgain, "zmq_msg_recv", ref flags, ref resumed))
+            if (!RetryOrFail(socket, ZmqPollEvents.In, throwOnAgain, "zmq_msg_recv", ref flags, ref resumed, deadline))
             {
                 return false;
             }
@@ -641,7 +748,7 @@ public sealed unsafe partial class ZmqSocket
         }
 
         using var lease = Enter();
-        if ((PollOne(lease.Socket, events, deadline.RemainingMilliseconds()) & events) != 0)
+        if ((PollOne(lease.Socket, events, deadline) & events) != 0)
         {
             refused++; // if the next attempt meets EAGAIN anyway, the next wait backs off
         }
@@ -650,22 +757,32 @@ public sealed unsafe partial class ZmqSocket
     }
 
     /// <summary>
+    /// The deadline of a blocking send or receive: when the call began plus the socket's
+    /// ZMQ_SNDTIMEO/ZMQ_RCVTIMEO (<paramref name="timeoutMs"/>, as this socket last set it).
+    /// Infinite for a non-blocking call or no timeout, which then costs no clock read.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Deadline CallDeadline(int flags, int timeoutMs) =>
+        (flags & DontWait) != 0 || timeoutMs < 0 ? Deadline.Infinite : Deadline.FromMilliseconds(timeoutMs);
+
+    /// <summary>
     /// After a send or receive returned -1: true to call again, false to report EAGAIN as a false
     /// result (<paramref name="throwOnAgain"/> unset); any other error is thrown.
     /// </summary>
     /// <remarks>
-    /// EINTR is retried. A blocking call restarted as it was would wait the socket's whole
-    /// ZMQ_SNDTIMEO/ZMQ_RCVTIMEO again (.NET's runtime signals its own threads, so EINTR is not
-    /// rare), so after the first interruption it continues non-blocking (<paramref name="resumed"/>
-    /// holds the deadline), polling for what is left of that timeout; EAGAIN then means it ran out.
+    /// EINTR is retried for the time left. A blocking call restarted as it was would wait the
+    /// socket's whole ZMQ_SNDTIMEO/ZMQ_RCVTIMEO again (.NET's runtime signals its own threads, so
+    /// EINTR is not rare), so after the first interruption it continues non-blocking
+    /// (<paramref name="resumed"/>), polling until <paramref name="deadline"/>, which started when
+    /// the call did; EAGAIN then means the time ran out.
     /// </remarks>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static bool RetryOrFail(void* socket, ZmqPollEvents events, bool throwOnAgain, string call, ref int flags, ref Deadline? resumed)
+    private static bool RetryOrFail(void* socket, ZmqPollEvents events, bool throwOnAgain, string call, ref int flags, ref bool resumed, Deadline deadline)
     {
-        int errno = LibZmq.zmq_errno();
-        if (errno == Errno.EINTR || (errno == Errno.EAGAIN && resumed is not null))
+        int errno = LibZmq.LastErrno();
+        if (errno == Errno.EINTR || (errno == Errno.EAGAIN && resumed))
         {
-            if (ResumeAfterInterrupt(socket, errno, events, ref flags, ref resumed))
+            if (ResumeAfterInterrupt(socket, errno, events, ref flags, ref resumed, deadline))
             {
                 return true;
             }
@@ -682,47 +799,37 @@ public sealed unsafe partial class ZmqSocket
     }
 
     /// <summary>Whether a call that failed with EINTR (or EAGAIN after one) is made again; false: the socket's timeout ran out.</summary>
-    private static bool ResumeAfterInterrupt(void* socket, int errno, ZmqPollEvents events, ref int flags, ref Deadline? resumed)
+    private static bool ResumeAfterInterrupt(void* socket, int errno, ZmqPollEvents events, ref int flags, ref bool resumed, Deadline deadline)
     {
-        if (resumed is null)
+        if (!resumed)
         {
             if ((flags & DontWait) != 0 || errno != Errno.EINTR)
             {
                 return errno == Errno.EINTR; // a non-blocking call: just try again
             }
 
-            int option = events == ZmqPollEvents.In ? LibZmq.ZMQ_RCVTIMEO : LibZmq.ZMQ_SNDTIMEO;
-            int timeoutMs;
-            nuint size = sizeof(int);
-            if (LibZmq.zmq_getsockopt(socket, option, &timeoutMs, &size) != 0 || timeoutMs < 0)
+            if (deadline.IsInfinite)
             {
-                resumed = Deadline.FromMilliseconds(-1); // no timeout: blocking again loses nothing
-                return true;
+                return true; // no timeout: blocking again loses nothing
             }
 
-            resumed = Deadline.FromMilliseconds(timeoutMs);
+            resumed = true;
             flags |= DontWait;
         }
 
-        int left = resumed.Value.RemainingMilliseconds();
-        if (left < 0)
-        {
-            return errno == Errno.EINTR; // infinite: still blocking, only EINTR is retried
-        }
-
-        if (left == 0)
+        if (deadline.RemainingMilliseconds() == 0)
         {
             return false;
         }
 
-        PollOne(socket, events, left);
+        PollOne(socket, events, deadline);
         return true;
     }
 
-    private static ZmqPollEvents PollOne(void* socket, ZmqPollEvents events, int timeoutMs)
+    /// <summary>zmq_poll(3) on one socket until <paramref name="deadline"/>; an interrupted poll (EINTR) waits again for the time left.</summary>
+    private static ZmqPollEvents PollOne(void* socket, ZmqPollEvents events, Deadline deadline)
     {
-        var deadline = Deadline.FromMilliseconds(timeoutMs);
-        int wait = timeoutMs;
+        int wait = deadline.RemainingMilliseconds();
         while (true)
         {
             int rc;
@@ -745,45 +852,15 @@ public sealed unsafe partial class ZmqSocket
                 return (ZmqPollEvents)revents;
             }
 
-            int errno = LibZmq.zmq_errno();
+            int errno = LibZmq.LastErrno();
             if (errno != Errno.EINTR)
             {
                 throw ZmqException.FromErrno(errno, "zmq_poll");
             }
 
             // Interrupted: wait only for what is left, or signals arriving faster than the timeout
-            // would keep it waiting for ever (0 and -1, no wait and infinite, stay as they are).
+            // would keep it waiting for ever (-1, infinite, stays as it is).
             wait = deadline.RemainingMilliseconds();
-        }
-    }
-
-    /// <summary>A point in time a Try call, a poll or an interrupted call must finish by.</summary>
-    private readonly struct Deadline
-    {
-        private readonly long _start;
-        private readonly int _timeoutMs;
-
-        private Deadline(int timeoutMs)
-        {
-            _start = Stopwatch.GetTimestamp();
-            _timeoutMs = timeoutMs;
-        }
-
-        public static Deadline Start(TimeSpan timeout) => new(ToMilliseconds(timeout, nameof(timeout)));
-
-        /// <summary>From milliseconds as libzmq counts them: -1 infinite, 0 already passed.</summary>
-        public static Deadline FromMilliseconds(int timeoutMs) => new(timeoutMs);
-
-        /// <summary>Milliseconds left (at least 1 while not passed), 0 when passed, -1 for infinite.</summary>
-        public int RemainingMilliseconds()
-        {
-            if (_timeoutMs < 0)
-            {
-                return -1;
-            }
-
-            long left = _timeoutMs - (long)Stopwatch.GetElapsedTime(_start).TotalMilliseconds;
-            return left <= 0 ? 0 : (int)left;
         }
     }
 }

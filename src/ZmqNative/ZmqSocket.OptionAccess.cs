@@ -7,6 +7,11 @@ namespace ZmqNative;
 // names the option; values libzmq would misread are rejected here with ArgumentException.
 public sealed unsafe partial class ZmqSocket
 {
+    // ZMQ_RCVTIMEO and ZMQ_SNDTIMEO as last set (libzmq's default: -1, infinite). A blocking call
+    // reads the clock when it starts only when its timeout is finite.
+    private int _receiveTimeoutMs = -1;
+    private int _sendTimeoutMs = -1;
+
     // Enough for every variable-length option libzmq returns (routing ids are at most 255 bytes,
     // endpoints are bounded by the longest ipc path plus the scheme).
     private const int OptionBufferSize = 1024;
@@ -48,7 +53,8 @@ public sealed unsafe partial class ZmqSocket
 
     /// <summary>Subscribes to messages that start with the UTF-8 bytes of <paramref name="prefix"/> (ZMQ_SUBSCRIBE).</summary>
     /// <param name="prefix">The prefix; empty subscribes to everything.</param>
-    public void Subscribe(string prefix) => Subscribe(Encoding.UTF8.GetBytes(prefix ?? throw new ArgumentNullException(nameof(prefix))));
+    /// <exception cref="ArgumentException">The prefix contains a NUL character (subscribe to binary prefixes with the byte overload).</exception>
+    public void Subscribe(string prefix) => Subscribe(Utf8Text.GetBytes(prefix, nameof(prefix)));
 
     /// <summary>Removes one subscription made with the same prefix (ZMQ_UNSUBSCRIBE).</summary>
     /// <param name="prefix">The prefix subscribed before.</param>
@@ -56,7 +62,8 @@ public sealed unsafe partial class ZmqSocket
 
     /// <summary>Removes one subscription made with the same UTF-8 prefix (ZMQ_UNSUBSCRIBE).</summary>
     /// <param name="prefix">The prefix subscribed before.</param>
-    public void Unsubscribe(string prefix) => Unsubscribe(Encoding.UTF8.GetBytes(prefix ?? throw new ArgumentNullException(nameof(prefix))));
+    /// <exception cref="ArgumentException">The prefix contains a NUL character.</exception>
+    public void Unsubscribe(string prefix) => Unsubscribe(Utf8Text.GetBytes(prefix, nameof(prefix)));
 
     /// <summary>Sets a CURVE key option from its 40-character Z85 text.</summary>
     /// <param name="option">ZMQ_CURVE_PUBLICKEY, ZMQ_CURVE_SECRETKEY or ZMQ_CURVE_SERVERKEY.</param>
@@ -172,11 +179,7 @@ public sealed unsafe partial class ZmqSocket
         return Encoding.UTF8.GetString(nul >= 0 ? text[..nul] : text);
     }
 
-    private void SetString(int option, string name, string value)
-    {
-        ArgumentNullException.ThrowIfNull(value);
-        SetRaw(option, name, Encoding.UTF8.GetBytes(value));
-    }
+    private void SetString(int option, string name, string value) => SetRaw(option, name, Utf8Text.GetBytes(value, nameof(value)));
 
     private byte[] GetCurveKey(int option, string name)
     {
@@ -203,7 +206,7 @@ public sealed unsafe partial class ZmqSocket
         int rc;
         fixed (byte* p = buffer)
         {
-            while ((rc = LibZmq.zmq_getsockopt(lease.Socket, option, p, &size)) == -1 && LibZmq.zmq_errno() == Errno.EINTR)
+            while ((rc = LibZmq.zmq_getsockopt(lease.Socket, option, p, &size)) == -1 && LibZmq.LastErrno() == Errno.EINTR)
             {
             }
         }
@@ -216,14 +219,37 @@ public sealed unsafe partial class ZmqSocket
         return (int)size;
     }
 
+    /// <summary>
+    /// The one place every option is set: the value is checked against <see cref="OptionRules"/>
+    /// first, and the socket's send and receive timeouts are remembered for the deadline of a
+    /// blocking call interrupted by a signal (see <see cref="CallDeadline"/>).
+    /// </summary>
     private void SetRaw(int option, string name, ReadOnlySpan<byte> value)
+    {
+        OptionRules.CheckSocket(option, value);
+        SetRawUnchecked(option, name, value);
+        if ((option == LibZmq.ZMQ_RCVTIMEO || option == LibZmq.ZMQ_SNDTIMEO) && value.Length == sizeof(int))
+        {
+            int ms = System.Runtime.InteropServices.MemoryMarshal.Read<int>(value);
+            if (option == LibZmq.ZMQ_RCVTIMEO)
+            {
+                _receiveTimeoutMs = ms;
+            }
+            else
+            {
+                _sendTimeoutMs = ms;
+            }
+        }
+    }
+
+    private void SetRawUnchecked(int option, string name, ReadOnlySpan<byte> value)
     {
         using var lease = Enter();
         int rc;
         fixed (byte* p = value)
         {
             // An empty span may have a null pointer; libzmq accepts (NULL, 0) for empty values.
-            while ((rc = LibZmq.zmq_setsockopt(lease.Socket, option, p, (nuint)value.Length)) == -1 && LibZmq.zmq_errno() == Errno.EINTR)
+            while ((rc = LibZmq.zmq_setsockopt(lease.Socket, option, p, (nuint)value.Length)) == -1 && LibZmq.LastErrno() == Errno.EINTR)
             {
             }
         }

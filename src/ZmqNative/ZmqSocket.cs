@@ -1,6 +1,4 @@
-using System.Buffers;
 using System.Runtime.CompilerServices;
-using System.Text;
 using ZmqNative.Interop;
 using ZmqNative.SafeHandles;
 
@@ -95,11 +93,13 @@ public sealed unsafe partial class ZmqSocket : IDisposable
     /// </summary>
     /// <param name="endpoint">The endpoint.</param>
     /// <exception cref="ZmqException">EINVAL for a malformed endpoint, EPROTONOSUPPORT, EADDRINUSE, ...</exception>
+    /// <exception cref="ArgumentException">The endpoint contains a NUL character (libzmq would read only the part before it).</exception>
     public void Bind(string endpoint) => EndpointCall(endpoint, &BindCall, "zmq_bind");
 
     /// <summary>Connects to an endpoint (zmq_connect(3)); the connection is made in the background and retried.</summary>
     /// <param name="endpoint">The endpoint.</param>
     /// <exception cref="ZmqException">EINVAL for a malformed endpoint, EPROTONOSUPPORT, ...</exception>
+    /// <exception cref="ArgumentException">The endpoint contains a NUL character.</exception>
     public void Connect(string endpoint) => EndpointCall(endpoint, &ConnectCall, "zmq_connect");
 
     /// <summary>Stops listening on an endpoint bound before (zmq_unbind(3)).</summary>
@@ -139,13 +139,12 @@ public sealed unsafe partial class ZmqSocket : IDisposable
 
     private void EndpointCall(string endpoint, delegate*<void*, byte*, int> call, string name)
     {
-        ArgumentNullException.ThrowIfNull(endpoint);
-        using var utf8 = new Utf8Z(endpoint);
+        using var utf8 = new Utf8Z(endpoint, nameof(endpoint));
         using var lease = Enter();
         int rc;
         fixed (byte* p = utf8.Bytes)
         {
-            while ((rc = call(lease.Socket, p)) == -1 && LibZmq.zmq_errno() == Errno.EINTR)
+            while ((rc = call(lease.Socket, p)) == -1 && LibZmq.LastErrno() == Errno.EINTR)
             {
             }
         }
@@ -312,31 +311,5 @@ public sealed unsafe partial class ZmqSocket : IDisposable
         public void* Socket { get; }
 
         public void Dispose() => _owner.Exit();
-    }
-
-    /// <summary>A string as NUL-terminated UTF-8, on the stack when short.</summary>
-    private ref struct Utf8Z
-    {
-        private byte[]? _rented;
-
-        public Utf8Z(string text)
-        {
-            int max = Encoding.UTF8.GetMaxByteCount(text.Length) + 1;
-            _rented = ArrayPool<byte>.Shared.Rent(max);
-            int length = Encoding.UTF8.GetBytes(text, _rented);
-            _rented[length] = 0;
-            Bytes = _rented.AsSpan(0, length + 1);
-        }
-
-        public Span<byte> Bytes { get; }
-
-        public void Dispose()
-        {
-            if (_rented is not null)
-            {
-                ArrayPool<byte>.Shared.Return(_rented);
-                _rented = null;
-            }
-        }
     }
 }

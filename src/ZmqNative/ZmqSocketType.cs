@@ -5,9 +5,23 @@ public enum ZmqSocketType
 {
     /// <summary>ZMQ_PAIR: exclusive connection to one peer, both ways.</summary>
     Pair = 0,
-    /// <summary>ZMQ_PUB: sends to every matching subscriber; drops when a subscriber is slow.</summary>
+    /// <summary>ZMQ_PUB: sends every message to each subscriber whose subscription matches it.</summary>
+    /// <remarks>
+    /// <b>Slow joiners lose messages.</b> A SUB's subscription travels to the PUB after the
+    /// connection is made, asynchronously; until it arrives the PUB filters the SUB out, so the
+    /// first messages a PUB sends after a SUB connects (or binds) are dropped for that SUB, without
+    /// an error (zmq_socket(3); "Getting the Message Out" in the Guide). A PUB also drops for a
+    /// subscriber whose queue is at the high-water mark. When the first messages matter, synchronise
+    /// first (for example, have the subscriber confirm over a REQ/REP pair, or publish until it
+    /// answers), or use XPUB, which receives the subscriptions.
+    /// </remarks>
     Pub = 1,
     /// <summary>ZMQ_SUB: receives what it has subscribed to.</summary>
+    /// <remarks>
+    /// Subscribe (<see cref="ZmqSocket.Subscribe(string)"/>) before expecting messages: without a
+    /// subscription a SUB receives nothing. Messages the PUB sent before this SUB's subscription
+    /// reached it are not delivered (the slow-joiner loss, see <see cref="Pub"/>).
+    /// </remarks>
     Sub = 2,
     /// <summary>ZMQ_REQ: strict send, receive, send ... to a service, round-robin.</summary>
     Req = 3,

@@ -104,7 +104,7 @@ public sealed unsafe class ZmqTimers : IDisposable
             CheckId(id, "zmq_timers_cancel");
             if (LibZmq.zmq_timers_cancel(_handle.Timers, id) != 0)
             {
-                ZmqException.ThrowLast("zmq_timers_cancel(" + id + ")");
+                ZmqException.ThrowLast("zmq_timers_cancel", id);
             }
 
             _handlers.Remove(id);
@@ -248,7 +248,7 @@ public sealed unsafe class ZmqTimers : IDisposable
             int rc = isReset ? LibZmq.zmq_timers_reset(_handle.Timers, id) : LibZmq.zmq_timers_set_interval(_handle.Timers, id, interval);
             if (rc != 0)
             {
-                ZmqException.ThrowLast(operation + "(" + id + ")");
+                ZmqException.ThrowLast(operation, id);
             }
         }
         finally

@@ -60,7 +60,7 @@ internal sealed unsafe class ZmqSocketHandle : SafeHandle
                 return socket;
             }
 
-            errno = LibZmq.zmq_errno();
+            errno = LibZmq.LastErrno();
             bool closedRecently = lastClose != 0 && Stopwatch.GetElapsedTime(lastClose) < ReaperGrace;
             if (errno != Errno.EMFILE || !closedRecently || Stopwatch.GetElapsedTime(start) >= ReaperGrace)
             {

@@ -117,6 +117,33 @@ public class ZmqSocketThreadingTests
         Assert.That(receiver.Failure, Is.TypeOf<ZmqException>().With.Property(nameof(ZmqException.Error)).EqualTo(ZmqErrorCode.EAGAIN));
     }
 
+    [Test]
+    [Platform(Include = "Linux", Reason = "sends the signal with pthread_kill")]
+    public void Receive_OneSignalLateInItsTimeout_StillEndsAtTheTimeoutFromTheCallsStart()
+    {
+        // The deadline starts when the call starts: a signal late in ZMQ_RCVTIMEO must not give
+        // the call a fresh timeout (it ended after timeout + signal time, issue 16 item 3).
+        int signal = RuntimeSignal();
+        var timeout = TimeSpan.FromSeconds(2);
+        using var context = new ZmqContext();
+        using var pull = context.CreateSocket(ZmqSocketType.Pull);
+        pull.Bind("inproc://signal-late");
+        pull.ReceiveTimeout = timeout;
+        var receiver = BlockedReceiver.Start(pull);
+
+        // This wait is the scenario (a signal at 80 % of the timeout), not a pause to let things settle.
+        Thread.Sleep(timeout * 0.8);
+        if (receiver.IsAlive)
+        {
+            receiver.Interrupt(signal); // (if this thread slept past the timeout, there is nothing to interrupt)
+        }
+
+        Assert.That(receiver.Join(Wait), Is.True);
+        Assert.That(receiver.Failure, Is.TypeOf<ZmqException>().With.Property(nameof(ZmqException.Error)).EqualTo(ZmqErrorCode.EAGAIN));
+        // A bound, not a speed: restarting the timeout at the signal ends after about 1.8 x timeout.
+        Assert.That(receiver.Elapsed, Is.LessThan(timeout * 1.4), "the signal restarted the timeout");
+    }
+
     /// <summary>The runtime's own thread-activation signal (SIGRTMIN), or the test is skipped where it is not usable.</summary>
     private static int RuntimeSignal()
     {
@@ -145,6 +172,7 @@ public class ZmqSocketThreadingTests
             _thread = new Thread(() =>
             {
                 Volatile.Write(ref _pthread, Libc.pthread_self());
+                var clock = System.Diagnostics.Stopwatch.StartNew();
                 try
                 {
                     Received = socket.ReceiveString();
@@ -153,6 +181,8 @@ public class ZmqSocketThreadingTests
                 {
                     Failure = e;
                 }
+
+                Elapsed = clock.Elapsed;
             })
             { IsBackground = true };
         }
@@ -160,6 +190,9 @@ public class ZmqSocketThreadingTests
         public string? Received { get; private set; }
 
         public Exception? Failure { get; private set; }
+
+        /// <summary>How long the receive took, measured around it in the receiving thread.</summary>
+        public TimeSpan Elapsed { get; private set; }
 
         public bool IsAlive => _thread.IsAlive;
 

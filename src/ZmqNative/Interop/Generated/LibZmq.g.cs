@@ -13,6 +13,8 @@
 // Blittable signatures only (strings and spans are converted in the safe layer): char* is byte*,
 // size_t is nuint, int64_t/uint64_t/uint32_t are long/ulong/uint, and C long/unsigned long are
 // CLong/CULong (32-bit on Windows, pointer-sized elsewhere).
+// Every function that reports failures through errno has SetLastError = true: the stub captures errno
+// right after the call; read it with LibZmq.LastErrno() (Interop/LibZmq.cs), never with a later zmq_errno().
 // struct iovec is only forward-declared in zmq.h: pointers to it are void*.
 //
 // zmq_fd_t is SOCKET (pointer-sized, unsigned) on Windows and int elsewhere. Every struct and function
@@ -326,82 +328,82 @@ internal static unsafe partial class LibZmq
     internal static partial void zmq_version(int* major_, int* minor_, int* patch_);
 
     /// <summary><c>void *zmq_ctx_new (void)</c></summary>
-    [LibraryImport(LibraryName)]
+    [LibraryImport(LibraryName, SetLastError = true)]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial void* zmq_ctx_new();
 
     /// <summary><c>int zmq_ctx_term (void *context_)</c></summary>
-    [LibraryImport(LibraryName)]
+    [LibraryImport(LibraryName, SetLastError = true)]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial int zmq_ctx_term(void* context_);
 
     /// <summary><c>int zmq_ctx_shutdown (void *context_)</c></summary>
-    [LibraryImport(LibraryName)]
+    [LibraryImport(LibraryName, SetLastError = true)]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial int zmq_ctx_shutdown(void* context_);
 
     /// <summary><c>int zmq_ctx_set (void *context_, int option_, int optval_)</c></summary>
-    [LibraryImport(LibraryName)]
+    [LibraryImport(LibraryName, SetLastError = true)]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial int zmq_ctx_set(void* context_, int option_, int optval_);
 
     /// <summary><c>int zmq_ctx_get (void *context_, int option_)</c></summary>
-    [LibraryImport(LibraryName)]
+    [LibraryImport(LibraryName, SetLastError = true)]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial int zmq_ctx_get(void* context_, int option_);
 
     /// <summary><c>void *zmq_init (int io_threads_)</c></summary>
-    [LibraryImport(LibraryName)]
+    [LibraryImport(LibraryName, SetLastError = true)]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial void* zmq_init(int io_threads_);
 
     /// <summary><c>int zmq_term (void *context_)</c></summary>
-    [LibraryImport(LibraryName)]
+    [LibraryImport(LibraryName, SetLastError = true)]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial int zmq_term(void* context_);
 
     /// <summary><c>int zmq_ctx_destroy (void *context_)</c></summary>
-    [LibraryImport(LibraryName)]
+    [LibraryImport(LibraryName, SetLastError = true)]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial int zmq_ctx_destroy(void* context_);
 
     /// <summary><c>int zmq_msg_init (zmq_msg_t *msg_)</c></summary>
-    [LibraryImport(LibraryName)]
+    [LibraryImport(LibraryName, SetLastError = true)]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial int zmq_msg_init(zmq_msg_t* msg_);
 
     /// <summary><c>int zmq_msg_init_size (zmq_msg_t *msg_, size_t size_)</c></summary>
-    [LibraryImport(LibraryName)]
+    [LibraryImport(LibraryName, SetLastError = true)]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial int zmq_msg_init_size(zmq_msg_t* msg_, nuint size_);
 
     /// <summary><c>int zmq_msg_init_data (zmq_msg_t *msg_, void *data_, size_t size_, zmq_free_fn *ffn_, void *hint_)</c></summary>
-    [LibraryImport(LibraryName)]
+    [LibraryImport(LibraryName, SetLastError = true)]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial int zmq_msg_init_data(zmq_msg_t* msg_, void* data_, nuint size_, delegate* unmanaged[Cdecl]<void*, void*, void> ffn_, void* hint_);
 
     /// <summary><c>int zmq_msg_send (zmq_msg_t *msg_, void *s_, int flags_)</c></summary>
-    [LibraryImport(LibraryName)]
+    [LibraryImport(LibraryName, SetLastError = true)]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial int zmq_msg_send(zmq_msg_t* msg_, void* s_, int flags_);
 
     /// <summary><c>int zmq_msg_recv (zmq_msg_t *msg_, void *s_, int flags_)</c></summary>
-    [LibraryImport(LibraryName)]
+    [LibraryImport(LibraryName, SetLastError = true)]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial int zmq_msg_recv(zmq_msg_t* msg_, void* s_, int flags_);
 
     /// <summary><c>int zmq_msg_close (zmq_msg_t *msg_)</c></summary>
-    [LibraryImport(LibraryName)]
+    [LibraryImport(LibraryName, SetLastError = true)]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial int zmq_msg_close(zmq_msg_t* msg_);
 
     /// <summary><c>int zmq_msg_move (zmq_msg_t *dest_, zmq_msg_t *src_)</c></summary>
-    [LibraryImport(LibraryName)]
+    [LibraryImport(LibraryName, SetLastError = true)]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial int zmq_msg_move(zmq_msg_t* dest_, zmq_msg_t* src_);
 
     /// <summary><c>int zmq_msg_copy (zmq_msg_t *dest_, zmq_msg_t *src_)</c></summary>
-    [LibraryImport(LibraryName)]
+    [LibraryImport(LibraryName, SetLastError = true)]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial int zmq_msg_copy(zmq_msg_t* dest_, zmq_msg_t* src_);
 
@@ -424,97 +426,97 @@ internal static unsafe partial class LibZmq
     internal static partial int zmq_msg_more(zmq_msg_t* msg_);
 
     /// <summary><c>int zmq_msg_get (const zmq_msg_t *msg_, int property_)</c></summary>
-    [LibraryImport(LibraryName)]
+    [LibraryImport(LibraryName, SetLastError = true)]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial int zmq_msg_get(zmq_msg_t* msg_, int property_);
 
     /// <summary><c>int zmq_msg_set (zmq_msg_t *msg_, int property_, int optval_)</c></summary>
-    [LibraryImport(LibraryName)]
+    [LibraryImport(LibraryName, SetLastError = true)]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial int zmq_msg_set(zmq_msg_t* msg_, int property_, int optval_);
 
     /// <summary><c>const char *zmq_msg_gets (const zmq_msg_t *msg_, const char *property_)</c></summary>
-    [LibraryImport(LibraryName)]
+    [LibraryImport(LibraryName, SetLastError = true)]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial byte* zmq_msg_gets(zmq_msg_t* msg_, byte* property_);
 
     /// <summary><c>void *zmq_socket (void *, int type_)</c></summary>
-    [LibraryImport(LibraryName)]
+    [LibraryImport(LibraryName, SetLastError = true)]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial void* zmq_socket(void* arg0, int type_);
 
     /// <summary><c>int zmq_close (void *s_)</c></summary>
-    [LibraryImport(LibraryName)]
+    [LibraryImport(LibraryName, SetLastError = true)]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial int zmq_close(void* s_);
 
     /// <summary><c>int zmq_setsockopt (void *s_, int option_, const void *optval_, size_t optvallen_)</c></summary>
-    [LibraryImport(LibraryName)]
+    [LibraryImport(LibraryName, SetLastError = true)]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial int zmq_setsockopt(void* s_, int option_, void* optval_, nuint optvallen_);
 
     /// <summary><c>int zmq_getsockopt (void *s_, int option_, void *optval_, size_t *optvallen_)</c></summary>
-    [LibraryImport(LibraryName)]
+    [LibraryImport(LibraryName, SetLastError = true)]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial int zmq_getsockopt(void* s_, int option_, void* optval_, nuint* optvallen_);
 
     /// <summary><c>int zmq_bind (void *s_, const char *addr_)</c></summary>
-    [LibraryImport(LibraryName)]
+    [LibraryImport(LibraryName, SetLastError = true)]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial int zmq_bind(void* s_, byte* addr_);
 
     /// <summary><c>int zmq_connect (void *s_, const char *addr_)</c></summary>
-    [LibraryImport(LibraryName)]
+    [LibraryImport(LibraryName, SetLastError = true)]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial int zmq_connect(void* s_, byte* addr_);
 
     /// <summary><c>int zmq_unbind (void *s_, const char *addr_)</c></summary>
-    [LibraryImport(LibraryName)]
+    [LibraryImport(LibraryName, SetLastError = true)]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial int zmq_unbind(void* s_, byte* addr_);
 
     /// <summary><c>int zmq_disconnect (void *s_, const char *addr_)</c></summary>
-    [LibraryImport(LibraryName)]
+    [LibraryImport(LibraryName, SetLastError = true)]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial int zmq_disconnect(void* s_, byte* addr_);
 
     /// <summary><c>int zmq_send (void *s_, const void *buf_, size_t len_, int flags_)</c></summary>
-    [LibraryImport(LibraryName)]
+    [LibraryImport(LibraryName, SetLastError = true)]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial int zmq_send(void* s_, void* buf_, nuint len_, int flags_);
 
     /// <summary><c>int zmq_send_const (void *s_, const void *buf_, size_t len_, int flags_)</c></summary>
-    [LibraryImport(LibraryName)]
+    [LibraryImport(LibraryName, SetLastError = true)]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial int zmq_send_const(void* s_, void* buf_, nuint len_, int flags_);
 
     /// <summary><c>int zmq_recv (void *s_, void *buf_, size_t len_, int flags_)</c></summary>
-    [LibraryImport(LibraryName)]
+    [LibraryImport(LibraryName, SetLastError = true)]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial int zmq_recv(void* s_, void* buf_, nuint len_, int flags_);
 
     /// <summary><c>int zmq_socket_monitor (void *s_, const char *addr_, int events_)</c></summary>
-    [LibraryImport(LibraryName)]
+    [LibraryImport(LibraryName, SetLastError = true)]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial int zmq_socket_monitor(void* s_, byte* addr_, int events_);
 
     /// <summary><c>int zmq_poll (zmq_pollitem_t *items_, int nitems_, long timeout_)</c>: the POSIX form, where <c>zmq_fd_t</c> is <c>int</c>; on Windows use <see cref="zmq_poll_windows"/>.</summary>
-    [LibraryImport(LibraryName)]
+    [LibraryImport(LibraryName, SetLastError = true)]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial int zmq_poll(zmq_pollitem_t* items_, int nitems_, CLong timeout_);
 
     /// <summary><c>int zmq_poll (zmq_pollitem_t *items_, int nitems_, long timeout_)</c>: the Windows form, where <c>zmq_fd_t</c> is <c>SOCKET</c> (<c>nuint</c>).</summary>
-    [LibraryImport(LibraryName, EntryPoint = "zmq_poll")]
+    [LibraryImport(LibraryName, EntryPoint = "zmq_poll", SetLastError = true)]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial int zmq_poll_windows(zmq_pollitem_t_windows* items_, int nitems_, CLong timeout_);
 
     /// <summary><c>int zmq_proxy (void *frontend_, void *backend_, void *capture_)</c></summary>
-    [LibraryImport(LibraryName)]
+    [LibraryImport(LibraryName, SetLastError = true)]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial int zmq_proxy(void* frontend_, void* backend_, void* capture_);
 
     /// <summary><c>int zmq_proxy_steerable (void *frontend_, void *backend_, void *capture_, void *control_)</c></summary>
-    [LibraryImport(LibraryName)]
+    [LibraryImport(LibraryName, SetLastError = true)]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial int zmq_proxy_steerable(void* frontend_, void* backend_, void* capture_, void* control_);
 
@@ -524,47 +526,47 @@ internal static unsafe partial class LibZmq
     internal static partial int zmq_has(byte* capability_);
 
     /// <summary><c>int zmq_device (int type_, void *frontend_, void *backend_)</c></summary>
-    [LibraryImport(LibraryName)]
+    [LibraryImport(LibraryName, SetLastError = true)]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial int zmq_device(int type_, void* frontend_, void* backend_);
 
     /// <summary><c>int zmq_sendmsg (void *s_, zmq_msg_t *msg_, int flags_)</c></summary>
-    [LibraryImport(LibraryName)]
+    [LibraryImport(LibraryName, SetLastError = true)]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial int zmq_sendmsg(void* s_, zmq_msg_t* msg_, int flags_);
 
     /// <summary><c>int zmq_recvmsg (void *s_, zmq_msg_t *msg_, int flags_)</c></summary>
-    [LibraryImport(LibraryName)]
+    [LibraryImport(LibraryName, SetLastError = true)]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial int zmq_recvmsg(void* s_, zmq_msg_t* msg_, int flags_);
 
     /// <summary><c>int zmq_sendiov (void *s_, struct iovec *iov_, size_t count_, int flags_)</c></summary>
-    [LibraryImport(LibraryName)]
+    [LibraryImport(LibraryName, SetLastError = true)]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial int zmq_sendiov(void* s_, void* iov_, nuint count_, int flags_);
 
     /// <summary><c>int zmq_recviov (void *s_, struct iovec *iov_, size_t *count_, int flags_)</c></summary>
-    [LibraryImport(LibraryName)]
+    [LibraryImport(LibraryName, SetLastError = true)]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial int zmq_recviov(void* s_, void* iov_, nuint* count_, int flags_);
 
     /// <summary><c>char *zmq_z85_encode (char *dest_, const uint8_t *data_, size_t size_)</c></summary>
-    [LibraryImport(LibraryName)]
+    [LibraryImport(LibraryName, SetLastError = true)]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial byte* zmq_z85_encode(byte* dest_, byte* data_, nuint size_);
 
     /// <summary><c>uint8_t *zmq_z85_decode (uint8_t *dest_, const char *string_)</c></summary>
-    [LibraryImport(LibraryName)]
+    [LibraryImport(LibraryName, SetLastError = true)]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial byte* zmq_z85_decode(byte* dest_, byte* string_);
 
     /// <summary><c>int zmq_curve_keypair (char *z85_public_key_, char *z85_secret_key_)</c></summary>
-    [LibraryImport(LibraryName)]
+    [LibraryImport(LibraryName, SetLastError = true)]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial int zmq_curve_keypair(byte* z85_public_key_, byte* z85_secret_key_);
 
     /// <summary><c>int zmq_curve_public (char *z85_public_key_, const char *z85_secret_key_)</c></summary>
-    [LibraryImport(LibraryName)]
+    [LibraryImport(LibraryName, SetLastError = true)]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial int zmq_curve_public(byte* z85_public_key_, byte* z85_secret_key_);
 
@@ -599,42 +601,42 @@ internal static unsafe partial class LibZmq
     internal static partial void zmq_atomic_counter_destroy(void** counter_p_);
 
     /// <summary><c>void *zmq_timers_new (void)</c></summary>
-    [LibraryImport(LibraryName)]
+    [LibraryImport(LibraryName, SetLastError = true)]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial void* zmq_timers_new();
 
     /// <summary><c>int zmq_timers_destroy (void **timers_p)</c></summary>
-    [LibraryImport(LibraryName)]
+    [LibraryImport(LibraryName, SetLastError = true)]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial int zmq_timers_destroy(void** timers_p);
 
     /// <summary><c>int zmq_timers_add (void *timers, size_t interval, zmq_timer_fn *handler, void *arg)</c></summary>
-    [LibraryImport(LibraryName)]
+    [LibraryImport(LibraryName, SetLastError = true)]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial int zmq_timers_add(void* timers, nuint interval, delegate* unmanaged[Cdecl]<int, void*, void> handler, void* arg);
 
     /// <summary><c>int zmq_timers_cancel (void *timers, int timer_id)</c></summary>
-    [LibraryImport(LibraryName)]
+    [LibraryImport(LibraryName, SetLastError = true)]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial int zmq_timers_cancel(void* timers, int timer_id);
 
     /// <summary><c>int zmq_timers_set_interval (void *timers, int timer_id, size_t interval)</c></summary>
-    [LibraryImport(LibraryName)]
+    [LibraryImport(LibraryName, SetLastError = true)]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial int zmq_timers_set_interval(void* timers, int timer_id, nuint interval);
 
     /// <summary><c>int zmq_timers_reset (void *timers, int timer_id)</c></summary>
-    [LibraryImport(LibraryName)]
+    [LibraryImport(LibraryName, SetLastError = true)]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial int zmq_timers_reset(void* timers, int timer_id);
 
     /// <summary><c>long zmq_timers_timeout (void *timers)</c></summary>
-    [LibraryImport(LibraryName)]
+    [LibraryImport(LibraryName, SetLastError = true)]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial CLong zmq_timers_timeout(void* timers);
 
     /// <summary><c>int zmq_timers_execute (void *timers)</c></summary>
-    [LibraryImport(LibraryName)]
+    [LibraryImport(LibraryName, SetLastError = true)]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial int zmq_timers_execute(void* timers);
 
@@ -670,37 +672,37 @@ internal static unsafe partial class LibZmq
 
     /// <summary><c>int zmq_ctx_set_ext (void *context_, int option_, const void *optval_, size_t optvallen_)</c></summary>
     /// <remarks>Draft API: needs a library built with ZMQ_BUILD_DRAFT_API.</remarks>
-    [LibraryImport(LibraryName)]
+    [LibraryImport(LibraryName, SetLastError = true)]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial int zmq_ctx_set_ext(void* context_, int option_, void* optval_, nuint optvallen_);
 
     /// <summary><c>int zmq_ctx_get_ext (void *context_, int option_, void *optval_, size_t *optvallen_)</c></summary>
     /// <remarks>Draft API: needs a library built with ZMQ_BUILD_DRAFT_API.</remarks>
-    [LibraryImport(LibraryName)]
+    [LibraryImport(LibraryName, SetLastError = true)]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial int zmq_ctx_get_ext(void* context_, int option_, void* optval_, nuint* optvallen_);
 
     /// <summary><c>int zmq_join (void *s, const char *group)</c></summary>
     /// <remarks>Draft API: needs a library built with ZMQ_BUILD_DRAFT_API.</remarks>
-    [LibraryImport(LibraryName)]
+    [LibraryImport(LibraryName, SetLastError = true)]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial int zmq_join(void* s, byte* group);
 
     /// <summary><c>int zmq_leave (void *s, const char *group)</c></summary>
     /// <remarks>Draft API: needs a library built with ZMQ_BUILD_DRAFT_API.</remarks>
-    [LibraryImport(LibraryName)]
+    [LibraryImport(LibraryName, SetLastError = true)]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial int zmq_leave(void* s, byte* group);
 
     /// <summary><c>uint32_t zmq_connect_peer (void *s_, const char *addr_)</c></summary>
     /// <remarks>Draft API: needs a library built with ZMQ_BUILD_DRAFT_API.</remarks>
-    [LibraryImport(LibraryName)]
+    [LibraryImport(LibraryName, SetLastError = true)]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial uint zmq_connect_peer(void* s_, byte* addr_);
 
     /// <summary><c>int zmq_msg_set_routing_id (zmq_msg_t *msg, uint32_t routing_id)</c></summary>
     /// <remarks>Draft API: needs a library built with ZMQ_BUILD_DRAFT_API.</remarks>
-    [LibraryImport(LibraryName)]
+    [LibraryImport(LibraryName, SetLastError = true)]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial int zmq_msg_set_routing_id(zmq_msg_t* msg, uint routing_id);
 
@@ -712,7 +714,7 @@ internal static unsafe partial class LibZmq
 
     /// <summary><c>int zmq_msg_set_group (zmq_msg_t *msg, const char *group)</c></summary>
     /// <remarks>Draft API: needs a library built with ZMQ_BUILD_DRAFT_API.</remarks>
-    [LibraryImport(LibraryName)]
+    [LibraryImport(LibraryName, SetLastError = true)]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial int zmq_msg_set_group(zmq_msg_t* msg, byte* group);
 
@@ -724,133 +726,133 @@ internal static unsafe partial class LibZmq
 
     /// <summary><c>int zmq_msg_init_buffer (zmq_msg_t *msg_, const void *buf_, size_t size_)</c></summary>
     /// <remarks>Draft API: needs a library built with ZMQ_BUILD_DRAFT_API.</remarks>
-    [LibraryImport(LibraryName)]
+    [LibraryImport(LibraryName, SetLastError = true)]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial int zmq_msg_init_buffer(zmq_msg_t* msg_, void* buf_, nuint size_);
 
     /// <summary><c>void *zmq_poller_new (void)</c></summary>
     /// <remarks>Draft API: needs a library built with ZMQ_BUILD_DRAFT_API.</remarks>
-    [LibraryImport(LibraryName)]
+    [LibraryImport(LibraryName, SetLastError = true)]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial void* zmq_poller_new();
 
     /// <summary><c>int zmq_poller_destroy (void **poller_p)</c></summary>
     /// <remarks>Draft API: needs a library built with ZMQ_BUILD_DRAFT_API.</remarks>
-    [LibraryImport(LibraryName)]
+    [LibraryImport(LibraryName, SetLastError = true)]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial int zmq_poller_destroy(void** poller_p);
 
     /// <summary><c>int zmq_poller_size (void *poller)</c></summary>
     /// <remarks>Draft API: needs a library built with ZMQ_BUILD_DRAFT_API.</remarks>
-    [LibraryImport(LibraryName)]
+    [LibraryImport(LibraryName, SetLastError = true)]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial int zmq_poller_size(void* poller);
 
     /// <summary><c>int zmq_poller_add (void *poller, void *socket, void *user_data, short events)</c></summary>
     /// <remarks>Draft API: needs a library built with ZMQ_BUILD_DRAFT_API.</remarks>
-    [LibraryImport(LibraryName)]
+    [LibraryImport(LibraryName, SetLastError = true)]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial int zmq_poller_add(void* poller, void* socket, void* user_data, short events);
 
     /// <summary><c>int zmq_poller_modify (void *poller, void *socket, short events)</c></summary>
     /// <remarks>Draft API: needs a library built with ZMQ_BUILD_DRAFT_API.</remarks>
-    [LibraryImport(LibraryName)]
+    [LibraryImport(LibraryName, SetLastError = true)]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial int zmq_poller_modify(void* poller, void* socket, short events);
 
     /// <summary><c>int zmq_poller_remove (void *poller, void *socket)</c></summary>
     /// <remarks>Draft API: needs a library built with ZMQ_BUILD_DRAFT_API.</remarks>
-    [LibraryImport(LibraryName)]
+    [LibraryImport(LibraryName, SetLastError = true)]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial int zmq_poller_remove(void* poller, void* socket);
 
     /// <summary><c>int zmq_poller_wait (void *poller, zmq_poller_event_t *event, long timeout)</c>: the POSIX form, where <c>zmq_fd_t</c> is <c>int</c>; on Windows use <see cref="zmq_poller_wait_windows"/>.</summary>
     /// <remarks>Draft API: needs a library built with ZMQ_BUILD_DRAFT_API.</remarks>
-    [LibraryImport(LibraryName)]
+    [LibraryImport(LibraryName, SetLastError = true)]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial int zmq_poller_wait(void* poller, zmq_poller_event_t* @event, CLong timeout);
 
     /// <summary><c>int zmq_poller_wait (void *poller, zmq_poller_event_t *event, long timeout)</c>: the Windows form, where <c>zmq_fd_t</c> is <c>SOCKET</c> (<c>nuint</c>).</summary>
     /// <remarks>Draft API: needs a library built with ZMQ_BUILD_DRAFT_API.</remarks>
-    [LibraryImport(LibraryName, EntryPoint = "zmq_poller_wait")]
+    [LibraryImport(LibraryName, EntryPoint = "zmq_poller_wait", SetLastError = true)]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial int zmq_poller_wait_windows(void* poller, zmq_poller_event_t_windows* @event, CLong timeout);
 
     /// <summary><c>int zmq_poller_wait_all (void *poller, zmq_poller_event_t *events, int n_events, long timeout)</c>: the POSIX form, where <c>zmq_fd_t</c> is <c>int</c>; on Windows use <see cref="zmq_poller_wait_all_windows"/>.</summary>
     /// <remarks>Draft API: needs a library built with ZMQ_BUILD_DRAFT_API.</remarks>
-    [LibraryImport(LibraryName)]
+    [LibraryImport(LibraryName, SetLastError = true)]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial int zmq_poller_wait_all(void* poller, zmq_poller_event_t* events, int n_events, CLong timeout);
 
     /// <summary><c>int zmq_poller_wait_all (void *poller, zmq_poller_event_t *events, int n_events, long timeout)</c>: the Windows form, where <c>zmq_fd_t</c> is <c>SOCKET</c> (<c>nuint</c>).</summary>
     /// <remarks>Draft API: needs a library built with ZMQ_BUILD_DRAFT_API.</remarks>
-    [LibraryImport(LibraryName, EntryPoint = "zmq_poller_wait_all")]
+    [LibraryImport(LibraryName, EntryPoint = "zmq_poller_wait_all", SetLastError = true)]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial int zmq_poller_wait_all_windows(void* poller, zmq_poller_event_t_windows* events, int n_events, CLong timeout);
 
     /// <summary><c>int zmq_poller_fd (void *poller, zmq_fd_t *fd)</c>: the POSIX form, where <c>zmq_fd_t</c> is <c>int</c>; on Windows use <see cref="zmq_poller_fd_windows"/>.</summary>
     /// <remarks>Draft API: needs a library built with ZMQ_BUILD_DRAFT_API.</remarks>
-    [LibraryImport(LibraryName)]
+    [LibraryImport(LibraryName, SetLastError = true)]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial int zmq_poller_fd(void* poller, int* fd);
 
     /// <summary><c>int zmq_poller_fd (void *poller, zmq_fd_t *fd)</c>: the Windows form, where <c>zmq_fd_t</c> is <c>SOCKET</c> (<c>nuint</c>).</summary>
     /// <remarks>Draft API: needs a library built with ZMQ_BUILD_DRAFT_API.</remarks>
-    [LibraryImport(LibraryName, EntryPoint = "zmq_poller_fd")]
+    [LibraryImport(LibraryName, EntryPoint = "zmq_poller_fd", SetLastError = true)]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial int zmq_poller_fd_windows(void* poller, nuint* fd);
 
     /// <summary><c>int zmq_poller_add_fd (void *poller, zmq_fd_t fd, void *user_data, short events)</c>: the POSIX form, where <c>zmq_fd_t</c> is <c>int</c>; on Windows use <see cref="zmq_poller_add_fd_windows"/>.</summary>
     /// <remarks>Draft API: needs a library built with ZMQ_BUILD_DRAFT_API.</remarks>
-    [LibraryImport(LibraryName)]
+    [LibraryImport(LibraryName, SetLastError = true)]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial int zmq_poller_add_fd(void* poller, int fd, void* user_data, short events);
 
     /// <summary><c>int zmq_poller_add_fd (void *poller, zmq_fd_t fd, void *user_data, short events)</c>: the Windows form, where <c>zmq_fd_t</c> is <c>SOCKET</c> (<c>nuint</c>).</summary>
     /// <remarks>Draft API: needs a library built with ZMQ_BUILD_DRAFT_API.</remarks>
-    [LibraryImport(LibraryName, EntryPoint = "zmq_poller_add_fd")]
+    [LibraryImport(LibraryName, EntryPoint = "zmq_poller_add_fd", SetLastError = true)]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial int zmq_poller_add_fd_windows(void* poller, nuint fd, void* user_data, short events);
 
     /// <summary><c>int zmq_poller_modify_fd (void *poller, zmq_fd_t fd, short events)</c>: the POSIX form, where <c>zmq_fd_t</c> is <c>int</c>; on Windows use <see cref="zmq_poller_modify_fd_windows"/>.</summary>
     /// <remarks>Draft API: needs a library built with ZMQ_BUILD_DRAFT_API.</remarks>
-    [LibraryImport(LibraryName)]
+    [LibraryImport(LibraryName, SetLastError = true)]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial int zmq_poller_modify_fd(void* poller, int fd, short events);
 
     /// <summary><c>int zmq_poller_modify_fd (void *poller, zmq_fd_t fd, short events)</c>: the Windows form, where <c>zmq_fd_t</c> is <c>SOCKET</c> (<c>nuint</c>).</summary>
     /// <remarks>Draft API: needs a library built with ZMQ_BUILD_DRAFT_API.</remarks>
-    [LibraryImport(LibraryName, EntryPoint = "zmq_poller_modify_fd")]
+    [LibraryImport(LibraryName, EntryPoint = "zmq_poller_modify_fd", SetLastError = true)]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial int zmq_poller_modify_fd_windows(void* poller, nuint fd, short events);
 
     /// <summary><c>int zmq_poller_remove_fd (void *poller, zmq_fd_t fd)</c>: the POSIX form, where <c>zmq_fd_t</c> is <c>int</c>; on Windows use <see cref="zmq_poller_remove_fd_windows"/>.</summary>
     /// <remarks>Draft API: needs a library built with ZMQ_BUILD_DRAFT_API.</remarks>
-    [LibraryImport(LibraryName)]
+    [LibraryImport(LibraryName, SetLastError = true)]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial int zmq_poller_remove_fd(void* poller, int fd);
 
     /// <summary><c>int zmq_poller_remove_fd (void *poller, zmq_fd_t fd)</c>: the Windows form, where <c>zmq_fd_t</c> is <c>SOCKET</c> (<c>nuint</c>).</summary>
     /// <remarks>Draft API: needs a library built with ZMQ_BUILD_DRAFT_API.</remarks>
-    [LibraryImport(LibraryName, EntryPoint = "zmq_poller_remove_fd")]
+    [LibraryImport(LibraryName, EntryPoint = "zmq_poller_remove_fd", SetLastError = true)]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial int zmq_poller_remove_fd_windows(void* poller, nuint fd);
 
     /// <summary><c>int zmq_socket_get_peer_state (void *socket, const void *routing_id, size_t routing_id_size)</c></summary>
     /// <remarks>Draft API: needs a library built with ZMQ_BUILD_DRAFT_API.</remarks>
-    [LibraryImport(LibraryName)]
+    [LibraryImport(LibraryName, SetLastError = true)]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial int zmq_socket_get_peer_state(void* socket, void* routing_id, nuint routing_id_size);
 
     /// <summary><c>int zmq_socket_monitor_versioned (void *s_, const char *addr_, uint64_t events_, int event_version_, int type_)</c></summary>
     /// <remarks>Draft API: needs a library built with ZMQ_BUILD_DRAFT_API.</remarks>
-    [LibraryImport(LibraryName)]
+    [LibraryImport(LibraryName, SetLastError = true)]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial int zmq_socket_monitor_versioned(void* s_, byte* addr_, ulong events_, int event_version_, int type_);
 
     /// <summary><c>int zmq_socket_monitor_pipes_stats (void *s)</c></summary>
     /// <remarks>Draft API: needs a library built with ZMQ_BUILD_DRAFT_API.</remarks>
-    [LibraryImport(LibraryName)]
+    [LibraryImport(LibraryName, SetLastError = true)]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial int zmq_socket_monitor_pipes_stats(void* s);
 }
