@@ -140,6 +140,14 @@ public sealed class ParanoidPirateQueue : IDisposable
 
     private void OnWorkerMessage(List<byte[]> message)
     {
+        if (message.Count < 2)
+        {
+            // A ROUTER always prepends the sender's identity, so this cannot come from a peer; checked
+            // anyway so that no message shape can throw out of the loop.
+            _options.Observer?.Invoke(new PirateEvent(PirateEventKind.InvalidMessage, null, message));
+            return;
+        }
+
         byte[] worker = message[0];
         string name = PirateIdentity.Describe(worker);
         var payload = message.GetRange(1, message.Count - 1);
@@ -162,6 +170,15 @@ public sealed class ParanoidPirateQueue : IDisposable
             _frontend.SendMultipart(payload);
             _options.Observer?.Invoke(new PirateEvent(PirateEventKind.ReplyRouted, name, payload));
         }
+        else if (_workers.IsBusy(worker))
+        {
+            // A busy worker's answer that is no reply (RFC 6: REPLY is an envelope, a delimiter and a
+            // body) cannot be routed, so it is dropped; but the worker has answered, so it is free
+            // again. Left busy, it would heartbeat for ever and never be given work (RFC 6 lets a
+            // queue treat any message as a sign of life, not as a reason to keep a worker).
+            _workers.Ready(worker, now);
+            _options.Observer?.Invoke(new PirateEvent(PirateEventKind.InvalidMessage, name, message));
+        }
         else
         {
             // Still a sign of life (the Guide's queue counts any message), but nothing to forward.
@@ -172,6 +189,15 @@ public sealed class ParanoidPirateQueue : IDisposable
 
     private void RouteRequest(List<byte[]> request)
     {
+        // [client][""][body...] only (RFC 6 REQUEST): a worker drops anything else without replying,
+        // which would leave it busy for ever. A ROUTER peer that sends no delimiter (a DEALER, a raw
+        // ZMTP peer) or no body is dropped here, and no worker is taken for it.
+        if (!ParanoidPirateProtocol.TrySplitEnvelope(request, out _))
+        {
+            _options.Observer?.Invoke(new PirateEvent(PirateEventKind.InvalidMessage, PirateIdentity.Describe(request[0]), request));
+            return;
+        }
+
         while (_workers.Next() is { } worker)
         {
             try
