@@ -32,6 +32,14 @@ internal static class HwServerExample
         for (int served = 0; requests == 0 || served < requests; served++)
         {
             responder.Receive(buffer);
+
+            // A request of more than one frame: the rest is read too, since REP cannot reply while
+            // a part is left unread (zmq_send(3) EFSM).
+            while (responder.ReceiveMore)
+            {
+                responder.Receive(buffer);
+            }
+
             Console.WriteLine("Received Hello");
             if (workMs > 0)
             {

@@ -57,7 +57,9 @@ internal static class MtserverExample
             receiver.Connect("inproc://workers");
             while (true)
             {
-                string request = receiver.ReceiveString();
+                // All frames are read: REP cannot reply while a part is unread (zmq_send(3) EFSM),
+                // and an exception here would end the whole process, not just this worker.
+                string request = RrworkerExample.FirstFrame(receiver.ReceiveMultipart());
                 Console.WriteLine($"Received request: [{request}]");
 
                 // Do some 'work'.

@@ -40,7 +40,7 @@ internal static class SyncpubExample
         Console.WriteLine("Waiting for subscribers");
         for (int subscribers = 0; subscribers < subscribersExpected; subscribers++)
         {
-            syncService.ReceiveString(); // wait for a synchronization request
+            syncService.ReceiveMultipart(); // wait for a synchronization request (all of it: REP cannot reply to half a message, EFSM)
             syncService.Send(string.Empty); // send the synchronization reply
         }
 
