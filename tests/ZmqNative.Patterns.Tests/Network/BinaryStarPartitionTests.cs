@@ -28,30 +28,12 @@ public partial class BinaryStarPartitionTests
     public void PrimaryIsolatedThenHealed_BackupTakesOverThenDualActivesStopBoth()
     {
         using var lab = NetNs.Create();
-        string primaryHost = lab.Host("primary");
-        string backupHost = lab.Host("backup");
-        string clientHost = lab.Host("clients");
-        var state = lab.Link(primaryHost, backupHost);
-        var toPrimary = lab.Link(primaryHost, clientHost);
-        var toBackup = lab.Link(backupHost, clientHost);
-
-        // 500 ms heartbeats: the peer is dead after 1 s of silence; client timeout + settle (1.5 s) outlast it,
-        // so the backup takes the first vote after the cut (the Guide's rule, README "Binary Star").
-        var primary = lab.Zguide(primaryHost, "primary",
-            "bstarsrv2", "-p", "--frontend", $"tcp://{toPrimary.AddressA}:5001",
-            "--state-bind", $"tcp://{state.AddressA}:5003", "--state-connect", $"tcp://{state.AddressB}:5004", "--heartbeat-ms", "500", "-v");
-        var backup = lab.Zguide(backupHost, "backup",
-            "bstarsrv2", "-b", "--frontend", $"tcp://{toBackup.AddressA}:5002",
-            "--state-bind", $"tcp://{state.AddressB}:5004", "--state-connect", $"tcp://{state.AddressA}:5003", "--heartbeat-ms", "500", "-v");
-        primary.WaitForLine("I: connected to backup (passive), ready as active", Wait);
-        backup.WaitForLine("I: connected to primary (active), ready as passive", Wait);
+        var (state, toPrimary, toBackup, primary, backup) = StartPair(lab);
 
         // The clients connect to each server's address on the link to them.
         string primaryFront = $"tcp://{toPrimary.AddressA}:5001";
         string backupFront = $"tcp://{toBackup.AddressA}:5002";
-        var clients = new[] { "client1", "client2" }.Select(name => lab.Zguide(clientHost, name,
-            "bstarcli", "--primary", primaryFront, "--backup", backupFront,
-            "--timeout-ms", "1000", "--settle-ms", "500", "--interval-ms", "100", "--requests", "100000", "--attempts", "4")).ToList();
+        var clients = new[] { "client1", "client2" }.Select(name => Client(lab, toPrimary.HostB, name, primaryFront, backupFront)).ToList();
         foreach (var client in clients)
         {
             client.WaitForLine("I: server replied OK (5)", Wait);
@@ -100,6 +82,62 @@ public partial class BinaryStarPartitionTests
 
         TestContext.Out.WriteLine(string.Join(", ", clients.Select(c => $"{c.Label}: {Replies(c.Lines).Count} answered in order, then abandoned")));
     }
+
+    /// <summary>
+    /// Only the clients lose the primary; the state link stays up. The backup still hears an active primary
+    /// every heartbeat, so it refuses the clients' votes (a passive server takes over only when its peer is
+    /// silent too): nobody serves, and the clients say so and give up. This is the Guide's rule working as
+    /// written: Binary Star covers a primary that is gone, not one that only the clients cannot reach.
+    /// </summary>
+    [Test]
+    public void PrimaryCutOffFromClientsOnly_BackupRefusesToTakeOverAndClientsAbandon()
+    {
+        using var lab = NetNs.Create();
+        var (_, toPrimary, toBackup, primary, backup) = StartPair(lab);
+        string primaryFront = $"tcp://{toPrimary.AddressA}:5001";
+        string backupFront = $"tcp://{toBackup.AddressA}:5002";
+        var client = Client(lab, toPrimary.HostB, "client1", primaryFront, backupFront);
+        client.WaitForLine("I: server replied OK (5)", Wait);
+
+        toPrimary.Cut();
+
+        Assert.That(client.WaitForExit(Wait), Is.EqualTo(1), "nobody serves");
+        backup.WaitForLine("D: request refused while Passive", Wait);
+        var replies = Replies(client.Lines);
+        Assert.That(replies, Is.EqualTo(Enumerable.Range(1, replies.Count)), "every request answered once, in order, until the cut");
+        Assert.That(client.Lines[^1], Is.EqualTo("E: no server answers, abandoning"), $"request {replies.Count + 1} reported abandoned");
+        Assert.That(client.Lines, Does.Contain($"I: connecting to server at {backupFront}..."), "the client did ask the backup");
+        Assert.That(backup.Lines, Has.None.Contains("ready as active"), "the backup never took over");
+        Assert.That(new[] { primary, backup }.SelectMany(s => s.Lines), Has.None.StartsWith("E:"), "no conflict: the pair itself is healthy");
+    }
+
+    private static (NetLink State, NetLink ToPrimary, NetLink ToBackup, NetNsProcess Primary, NetNsProcess Backup) StartPair(NetNs lab)
+    {
+        string primaryHost = lab.Host("primary");
+        string backupHost = lab.Host("backup");
+        string clientHost = lab.Host("clients");
+        var state = lab.Link(primaryHost, backupHost);
+        var toPrimary = lab.Link(primaryHost, clientHost);
+        var toBackup = lab.Link(backupHost, clientHost);
+
+        // 500 ms heartbeats: the peer is dead after 1 s of silence; client timeout + settle (1.5 s) outlast it,
+        // so the backup takes the first vote after its peer falls silent (the Guide's rule, README "Binary Star").
+        var primary = lab.Zguide(primaryHost, "primary",
+            "bstarsrv2", "-p", "--frontend", $"tcp://{toPrimary.AddressA}:5001",
+            "--state-bind", $"tcp://{state.AddressA}:5003", "--state-connect", $"tcp://{state.AddressB}:5004", "--heartbeat-ms", "500", "-v");
+        var backup = lab.Zguide(backupHost, "backup",
+            "bstarsrv2", "-b", "--frontend", $"tcp://{toBackup.AddressA}:5002",
+            "--state-bind", $"tcp://{state.AddressB}:5004", "--state-connect", $"tcp://{state.AddressA}:5003", "--heartbeat-ms", "500", "-v");
+        primary.WaitForLine("I: connected to backup (passive), ready as active", Wait);
+        backup.WaitForLine("I: connected to primary (active), ready as passive", Wait);
+        return (state, toPrimary, toBackup, primary, backup);
+    }
+
+    /// <summary>bstarcli: numbered requests every 100 ms; 4 attempts (1 s timeout, 0.5 s settle) per request before it gives up.</summary>
+    private static NetNsProcess Client(NetNs lab, string host, string name, string primaryFront, string backupFront) =>
+        lab.Zguide(host, name,
+            "bstarcli", "--primary", primaryFront, "--backup", backupFront,
+            "--timeout-ms", "1000", "--settle-ms", "500", "--interval-ms", "100", "--requests", "100000", "--attempts", "4");
 
     private static List<int> Replies(IEnumerable<string> lines) =>
         lines.Select(l => ReplyLine().Match(l)).Where(m => m.Success).Select(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).ToList();
