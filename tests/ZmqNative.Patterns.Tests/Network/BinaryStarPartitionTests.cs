@@ -96,7 +96,8 @@ public partial class BinaryStarPartitionTests
         var (_, toPrimary, toBackup, primary, backup) = StartPair(lab);
         string primaryFront = $"tcp://{toPrimary.AddressA}:5001";
         string backupFront = $"tcp://{toBackup.AddressA}:5002";
-        var client = Client(lab, toPrimary.HostB, "client1", primaryFront, backupFront);
+        // Two attempts: the primary (no answer), then the backup (refused); that is all this case needs.
+        var client = Client(lab, toPrimary.HostB, "client1", primaryFront, backupFront, attempts: 2);
         client.WaitForLine("I: server replied OK (5)", Wait);
 
         toPrimary.Cut();
@@ -133,11 +134,14 @@ public partial class BinaryStarPartitionTests
         return (state, toPrimary, toBackup, primary, backup);
     }
 
-    /// <summary>bstarcli: numbered requests every 100 ms; 4 attempts (1 s timeout, 0.5 s settle) per request before it gives up.</summary>
-    private static NetNsProcess Client(NetNs lab, string host, string name, string primaryFront, string backupFront) =>
+    /// <summary>
+    /// bstarcli: numbered requests every 100 ms, each tried <paramref name="attempts"/> times (1 s timeout,
+    /// 0.5 s settle) before it gives up. Four leave the request in flight at a failover a second try at the backup.
+    /// </summary>
+    private static NetNsProcess Client(NetNs lab, string host, string name, string primaryFront, string backupFront, int attempts = 4) =>
         lab.Zguide(host, name,
             "bstarcli", "--primary", primaryFront, "--backup", backupFront,
-            "--timeout-ms", "1000", "--settle-ms", "500", "--interval-ms", "100", "--requests", "100000", "--attempts", "4");
+            "--timeout-ms", "1000", "--settle-ms", "500", "--interval-ms", "100", "--requests", "100000", "--attempts", attempts.ToString(CultureInfo.InvariantCulture));
 
     private static List<int> Replies(IEnumerable<string> lines) =>
         lines.Select(l => ReplyLine().Match(l)).Where(m => m.Success).Select(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).ToList();

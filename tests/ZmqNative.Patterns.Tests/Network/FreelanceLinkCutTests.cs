@@ -27,11 +27,11 @@ public partial class FreelanceLinkCutTests
         string clientHost = lab.Host("clients");
         var links = Enumerable.Range(1, 3).Select(i => lab.Link(lab.Host($"server{i}"), clientHost)).ToList();
         var endpoints = links.Select(l => $"tcp://{l.AddressA}:5555").ToList();
-        for (int i = 0; i < links.Count; i++)
+        // The endpoint the clients connect to is the server's identity (FLP), so each binds that address.
+        var servers = links.Select((l, i) => lab.Zguide(l.HostA, $"server{i + 1}", "flserver3", "--bind", endpoints[i], "--connect", endpoints[i])).ToList();
+        for (int i = 0; i < servers.Count; i++)
         {
-            // The endpoint the clients connect to is the server's identity (FLP), so it binds that address.
-            lab.Zguide(links[i].HostA, $"server{i + 1}", "flserver3", "--bind", endpoints[i], "--connect", endpoints[i])
-                .WaitForLine($"I: service is ready at {endpoints[i]}", Wait);
+            servers[i].WaitForLine($"I: service is ready at {endpoints[i]}", Wait);
         }
 
         var clients = new[] { "client1", "client2" }.Select(name => lab.Client(clientHost, name,

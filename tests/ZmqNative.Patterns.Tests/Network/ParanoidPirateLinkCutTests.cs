@@ -43,7 +43,7 @@ public partial class ParanoidPirateLinkCutTests
         queue.WaitForLine("I: worker ready (W1)", Wait);
         queue.WaitForLine("I: worker ready (W2)", Wait);
 
-        string[] client = ["lpclient", "--connect", frontend, "--timeout-ms", "1000", "--retries", "30", "--requests", "30"];
+        string[] client = ["lpclient", "--connect", frontend, "--timeout-ms", "1000", "--retries", "30", "--requests", "20"];
         var before = lab.Zguide(clientHost, "client1", client);
         before.WaitForLine("I: server replied OK (5)", Wait);
 
@@ -77,13 +77,13 @@ public partial class ParanoidPirateLinkCutTests
         foreach (var c in new[] { before, during })
         {
             Assert.That(c.WaitForExit(Wait), Is.EqualTo(0), c.Label);
-            Assert.That(Replies(c.Lines), Is.EqualTo(Enumerable.Range(1, 30)), $"{c.Label}: every request answered once, in order");
+            Assert.That(Replies(c.Lines), Is.EqualTo(Enumerable.Range(1, 20)), $"{c.Label}: every request answered once, in order");
         }
 
-        Assert.That(answeredAtCut, Is.LessThan(30), "client1 still had requests to make when the links were cut");
+        Assert.That(answeredAtCut, Is.LessThan(20), "client1 still had requests to make when the links were cut");
         Assert.That(Replies(during.Lines.TakeWhile(l => !l.StartsWith("W:", StringComparison.Ordinal))), Is.Empty, "client2's first request went out during the cut");
         Assert.That(queue.Lines.Count(l => l.StartsWith("I: worker ready", StringComparison.Ordinal)), Is.GreaterThan(readyBeforeHeal), "the workers registered again after the heal");
-        TestContext.Out.WriteLine($"client1: {answeredAtCut} answered before the cut, the rest after it; client2 started during the cut; both 30 of 30 in order");
+        TestContext.Out.WriteLine($"client1: {answeredAtCut} answered before the cut, the rest after it; client2 started during the cut; both 20 of 20 in order");
     }
 
     /// <summary>The sequence numbers of lpclient's "I: server replied OK (n)" lines, in order.</summary>
