@@ -229,12 +229,11 @@ public sealed class CloneServer : IDisposable
 
             if (now >= hugzAt)
             {
-                if (_active)
-                {
-                    // HUGZ carries the current sequence number, as the Guide's servers send it: a client that subscribes to
-                    // everything can tell from it that it missed an update.
-                    _publisher.TrySendMultipart(KvMessage.ControlFrames(KvMessage.HeartbeatKey, _sequence, string.Empty));
-                }
+                // HUGZ carries the current sequence number, as the Guide's servers send it: a client that subscribes to
+                // everything can tell from it that it missed an update. A passive server sends them too (clonesrv6 does):
+                // a failing-over client waits for its subscription to deliver before it asks for the snapshot that is
+                // its vote, so silence here would leave the pair without an active server.
+                _publisher.TrySendMultipart(KvMessage.ControlFrames(KvMessage.HeartbeatKey, _sequence, string.Empty));
 
                 hugzAt = now + Ms(_options.HeartbeatInterval);
             }
