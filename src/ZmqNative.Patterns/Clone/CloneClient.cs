@@ -292,6 +292,9 @@ public sealed class CloneClient : IDisposable
             // An XPUB is a PUB on the wire; it also tells us when a collector has subscribed (XPUB_VERBOSE: every one), so
             // updates set before any server is connected wait here instead of being dropped by a PUB with no subscriber.
             _publisher.XPubVerbose = true;
+            // ZMQ_XPUB_NODROP: when a collector's queue is full the send fails with EAGAIN instead of dropping the update,
+            // which then waits in our bounded queue (MaxQueuedSets) and goes out when there is room.
+            _publisher.XPubNoDrop = true;
             _publisher.Linger = TimeSpan.FromSeconds(1);
             foreach (var server in _owner._servers)
             {
@@ -322,7 +325,7 @@ public sealed class CloneClient : IDisposable
                     poller.Add(watched, ZmqPollEvents.In);
                 }
 
-                long wait = Math.Clamp(_expiry - Now(), 0, 100);
+                long wait = Math.Clamp(_expiry - Now(), 0, _collectorUp && !_owner._sets.IsEmpty ? 5 : 100);
                 poller.Wait(TimeSpan.FromMilliseconds(wait));
                 if (poller.IsReady(_owner._agentPipe))
                 {
@@ -379,7 +382,7 @@ public sealed class CloneClient : IDisposable
             {
                 if (!_publisher.TrySendMultipart(set.ToFrames()))
                 {
-                    return; // XPUB drops rather than blocks; false means a subscriber-less send attempt we retry later
+                    return; // a collector's queue is full: try again on the next turn of the loop
                 }
 
                 _owner._sets.TryDequeue(out _);
