@@ -187,6 +187,50 @@ public class CloneServerTests
     }
 
     [Test]
+    public void Failover_ActiveUpdateWhoseClientCopyNeverReachedTheBackup_IsNotReplayedOverANewerValue()
+    {
+        using var context = new ZmqContext { DefaultLinger = TimeSpan.Zero };
+        int primaryPort = CloneTesting.FreeTriple();
+        int backupPort = CloneTesting.FreeTriple();
+        int primaryState = Examples.Tests.Support.ZguideProcess.FreePort();
+        int backupState = Examples.Tests.Support.ZguideProcess.FreePort();
+        var heartbeat = TimeSpan.FromMilliseconds(100);
+        var primary = new RunningCloneServer(context, primaryPort, new CloneServerOptions { PairHeartbeat = heartbeat },
+            new CloneServerPair(true, $"tcp://127.0.0.1:{primaryState}", $"tcp://127.0.0.1:{backupState}", CloneTesting.Address(backupPort).Snapshot, CloneTesting.Address(backupPort).Publisher));
+        using var backup = new RunningCloneServer(context, backupPort, new CloneServerOptions { PairHeartbeat = heartbeat },
+            new CloneServerPair(false, $"tcp://127.0.0.1:{backupState}", $"tcp://127.0.0.1:{primaryState}", CloneTesting.Address(primaryPort).Snapshot, CloneTesting.Address(primaryPort).Publisher));
+        try
+        {
+            var servers = new[] { CloneTesting.Address(primaryPort), CloneTesting.Address(backupPort) };
+            using var client = new RecordingClient(context, new CloneClientOptions { ServerTimeout = TimeSpan.FromSeconds(1) }, servers);
+            Assert.That(client.Client.WaitForSync(CloneTesting.Wait), Is.True);
+            CloneTesting.Until(() => backup.Count(CloneServerEventKind.ReceivedPeerSnapshot) > 0, "the backup to follow the primary", backup.Signal);
+
+            // An update that reaches only the primary (its sender talks to the primary alone): the backup sees it from the
+            // active and keeps it, to recognise a client copy that never comes.
+            using var primaryOnly = context.CreateSocket(ZmqSocketType.Pub);
+            primaryOnly.Connect(CloneTesting.Address(primaryPort).Collector);
+            CloneTesting.Until(() =>
+            {
+                primaryOnly.SendMultipart(KvMessage.Create("key", "old"u8, 0, KvMessage.NewUuid()).ToFrames());
+                return client.Client.Get("key") == "old";
+            }, "the old value through the primary");
+            client.Client.Set("key", "new");
+            CloneTesting.Until(() => client.Client.Get("key") == "new" && backup.Server.Sequence == client.Client.Sequence, "the new value on both servers", client.Signal);
+
+            primary.Dispose();
+            CloneTesting.Until(() => backup.Server.IsActive && client.Client.IsSynced && client.Client.CurrentServer.Port == backupPort, "the failover", client.Signal);
+
+            Assert.That(client.Client.Get("key"), Is.EqualTo("new"), "the old value must not come back from the pending list");
+            Assert.That(backup.Count(CloneServerEventKind.PublishedPending), Is.EqualTo(0));
+        }
+        finally
+        {
+            primary.Dispose();
+        }
+    }
+
+    [Test]
     public void PendingList_PassiveBackupGetsMoreThanItsBound_KeepsTheNewestAndPublishesThemOnFailover()
     {
         using var context = new ZmqContext { DefaultLinger = TimeSpan.Zero };
