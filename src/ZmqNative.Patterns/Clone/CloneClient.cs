@@ -338,7 +338,13 @@ public sealed class CloneClient : IDisposable
                 {
                     while (_publisher.TryReceiveMultipart(TimeSpan.Zero, out var subscription))
                     {
-                        _collectorUp |= subscription.Count == 1 && subscription[0].Length > 0 && subscription[0][0] == 1;
+                        // XPUB_VERBOSE passes every collector's subscribe (1); the unsubscribe (0) comes only when the last
+                        // collector holding the subscription is gone (zmq_setsockopt(3), ZMQ_XPUB_VERBOSER unset): so the
+                        // latest of them says whether any collector is connected now.
+                        if (subscription.Count == 1 && subscription[0].Length > 0)
+                        {
+                            _collectorUp = subscription[0][0] == 1;
+                        }
                     }
                 }
 

@@ -134,6 +134,32 @@ public class CloneServerTests
     }
 
     [Test]
+    public void Set_WhileNoServerIsUp_WaitsInTheClientAndArrivesWhenTheServerComesBack()
+    {
+        using var context = new ZmqContext { DefaultLinger = TimeSpan.Zero };
+        int port = CloneTesting.FreeTriple();
+        var first = new RunningCloneServer(context, port);
+        using var client = new RecordingClient(context, new CloneClientOptions { ServerTimeout = TimeSpan.FromMilliseconds(500) }, CloneTesting.Address(port));
+        try
+        {
+            client.Client.Set("before", "1");
+            CloneTesting.Until(() => client.Client.Get("before") == "1", "the first set", client.Signal);
+
+            first.Dispose();
+            CloneTesting.Until(() => client.Events.Any(e => e.Kind == CloneClientEventKind.FailingOver), "the client to notice", client.Signal);
+            Assert.That(client.Client.Set("while-down", "2"), Is.True);
+
+            using var second = new RunningCloneServer(context, port);
+            CloneTesting.Until(() => client.Client.Get("while-down") == "2", "the set made while the server was down", client.Signal);
+            Assert.That(client.Map(), Is.EqualTo(new Dictionary<string, string> { ["while-down"] = "2" }), "the restarted server's map: the old one died with it");
+        }
+        finally
+        {
+            first.Dispose();
+        }
+    }
+
+    [Test]
     public void HostileInput_MalformedUpdatesAndRequests_DroppedAndTheMapAndServiceUnharmed()
     {
         using var context = new ZmqContext { DefaultLinger = TimeSpan.Zero };
