@@ -9,7 +9,7 @@ namespace ZmqNative.Examples.Demos;
 /// <c>zguide demo PATTERN</c> runs one; with no pattern, all of them in turn.
 /// </summary>
 [Example("demo", 0, "the main patterns played out in one process, with a running commentary (start here)",
-    "zguide demo [reqrep|pubsub|pipeline|broker|lbbroker|asyncsrv|peering|lazypirate|paranoidpirate|majordomo|freelance|titanic|binarystar]")]
+    "zguide demo [reqrep|pubsub|pipeline|broker|lbbroker|asyncsrv|peering|lazypirate|paranoidpirate|majordomo|freelance|titanic|binarystar|clone]")]
 internal static class DemoExample
 {
     /// <summary>The demos, simplest first.</summary>
@@ -28,6 +28,7 @@ internal static class DemoExample
         FreelanceDemo.Pattern,
         TitanicDemo.Pattern,
         BinaryStarDemo.Pattern,
+        CloneDemo.Pattern,
     ];
 
     public static int Run(string[] args)
