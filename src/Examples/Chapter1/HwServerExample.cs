@@ -32,6 +32,13 @@ internal static class HwServerExample
         for (int served = 0; requests == 0 || served < requests; served++)
         {
             responder.Receive(buffer);
+            // A request of several frames is read to its end and served like any other: REP refuses
+            // to send while a part is left unread (zmq_send(3) EFSM), which would end the server.
+            while (responder.ReceiveMore)
+            {
+                responder.Receive(buffer);
+            }
+
             Console.WriteLine("Received Hello");
             if (workMs > 0)
             {
