@@ -58,6 +58,13 @@ internal static class MtserverExample
             while (true)
             {
                 string request = receiver.ReceiveString();
+                // The rest of a multipart request is read and dropped: REP refuses to send while a
+                // part is left unread (zmq_send(3) EFSM), which would end this worker thread.
+                while (receiver.ReceiveMore)
+                {
+                    receiver.ReceiveBytes();
+                }
+
                 Console.WriteLine($"Received request: [{request}]");
 
                 // Do some 'work'.
