@@ -27,6 +27,12 @@ internal static class LpserverExample
         for (int cycles = 1; ; cycles++)
         {
             string request = server.ReceiveString();
+            // The rest of a multipart request is read and dropped: REP refuses to send while a part
+            // is left unread (zmq_send(3) EFSM), which would end the server.
+            while (server.ReceiveMore)
+            {
+                server.ReceiveBytes();
+            }
 
             // Simulate various problems, after a few cycles (the Guide: one chance in three each).
             if (failures && cycles > 3 && random.Next(3) == 0)
