@@ -32,8 +32,9 @@ internal static class HwServerExample
         for (int served = 0; requests == 0 || served < requests; served++)
         {
             responder.Receive(buffer);
-            // A request of several frames is read to its end and served like any other: REP refuses
-            // to send while a part is left unread (zmq_send(3) EFSM), which would end the server.
+
+            // A request of more than one frame: the rest is read too, since REP cannot reply while
+            // a part is left unread (zmq_send(3) EFSM).
             while (responder.ReceiveMore)
             {
                 responder.Receive(buffer);

@@ -34,8 +34,15 @@ internal static class TaskWorkExample
         for (int done = 0; tasks == 0 || done < tasks; done++)
         {
             string workload = receiver.ReceiveString();
+            while (receiver.ReceiveMore)
+            {
+                receiver.ReceiveBytes(); // a task is one frame; more is not ours to read as a task
+            }
+
             Console.Write(workload + "."); // show progress (Console.Out flushes every write)
-            Thread.Sleep(int.Parse(workload, NumberStyles.None, CultureInfo.InvariantCulture)); // do the work
+
+            // A workload that is not a number of milliseconds is no work (the Guide's atoi gives 0).
+            Thread.Sleep(int.TryParse(workload, NumberStyles.None, CultureInfo.InvariantCulture, out int ms) ? ms : 0); // do the work
             sender.Send(ReadOnlySpan<byte>.Empty); // send the result to the sink
         }
 

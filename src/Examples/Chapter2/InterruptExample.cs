@@ -17,6 +17,9 @@ internal static class InterruptExample
 {
     public static int Run(string[] args)
     {
+        // First, before anything starts .NET's signal handling (Console, Process, the registrations):
+        // see TakeBackIgnoredSigint.
+        TakeBackIgnoredSigint();
         var a = ExampleArgs.Parse(args);
         string endpoint = a.Text("bind", "tcp://*:5555");
         a.RejectUnknown();
@@ -57,4 +60,34 @@ internal static class InterruptExample
         Console.WriteLine("W: cleaning up");
         return 0;
     }
+
+    /// <summary>
+    /// A process can start with SIGINT ignored (SIG_IGN is inherited across fork and exec: a shell
+    /// without job control starts background jobs so, signal(7)). .NET then installs no handler for it,
+    /// on purpose ("we respect ignored signals", System.Native's pal_signal.c), so a PosixSignalRegistration
+    /// for SIGINT is never called and the server would ignore Ctrl-C for ever: it stays blocked in its
+    /// receive. The Guide's C version installs its handler with sigaction(2) whatever the disposition
+    /// was, so it stops on SIGINT anyway; this puts SIGINT back to SIG_DFL first, so ours does the same.
+    /// Linux only (the disposition is read from /proc/self/status, without changing it).
+    /// </summary>
+    private static void TakeBackIgnoredSigint()
+    {
+        const int Sigint = 2;
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        // "SigIgn:" is the mask of ignored signals in hex, bit n-1 for signal n (proc(5)).
+        string? line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
+        if (line is not null
+            && ulong.TryParse(line.AsSpan("SigIgn:".Length).Trim(), System.Globalization.NumberStyles.HexNumber, null, out ulong ignored)
+            && (ignored & (1UL << (Sigint - 1))) != 0)
+        {
+            _ = Signal(Sigint, 0 /* SIG_DFL */);
+        }
+    }
+
+    [DllImport("libc", EntryPoint = "signal")]
+    private static extern nint Signal(int signal, nint handler);
 }

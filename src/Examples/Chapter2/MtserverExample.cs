@@ -57,14 +57,9 @@ internal static class MtserverExample
             receiver.Connect("inproc://workers");
             while (true)
             {
-                string request = receiver.ReceiveString();
-                // The rest of a multipart request is read and dropped: REP refuses to send while a
-                // part is left unread (zmq_send(3) EFSM), which would end this worker thread.
-                while (receiver.ReceiveMore)
-                {
-                    receiver.ReceiveBytes();
-                }
-
+                // All frames are read: REP cannot reply while a part is unread (zmq_send(3) EFSM),
+                // and an exception here would end the whole process, not just this worker.
+                string request = RrworkerExample.FirstFrame(receiver.ReceiveMultipart());
                 Console.WriteLine($"Received request: [{request}]");
 
                 // Do some 'work'.

@@ -27,7 +27,9 @@ internal static class RrworkerExample
         // Serves forever, as the Guide's does, unless --requests bounds it.
         for (int served = 0; requests == 0 || served < requests; served++)
         {
-            string request = responder.ReceiveString();
+            // Every frame of the request is read, not only the first: REP refuses to send while a
+            // part is left unread (zmq_send(3) EFSM), so one multipart request would end the worker.
+            string request = FirstFrame(responder.ReceiveMultipart());
             Console.WriteLine($"Received request: [{request}]");
 
             // Do some 'work'.
@@ -38,4 +40,7 @@ internal static class RrworkerExample
 
         return 0;
     }
+
+    /// <summary>The request as the Guide prints it: its first frame as text (a request always has one).</summary>
+    internal static string FirstFrame(List<byte[]> request) => System.Text.Encoding.UTF8.GetString(request[0]);
 }

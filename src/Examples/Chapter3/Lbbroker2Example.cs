@@ -62,23 +62,32 @@ internal static class Lbbroker2Example
                 {
                     // [worker][""][READY] or [worker][""][client][""][OK]: pop the worker's envelope.
                     var message = backend.ReceiveMultipart();
-                    workers.Enqueue(Pop(message));
-                    Pop(message); // the delimiter
-                    if (message[0].AsSpan().SequenceEqual(WorkerReady))
+                    if (message.Count < 3 || message[1].Length != 0)
                     {
-                        if (++readyCount == workerCount)
-                        {
-                            for (int i = 0; i < clientCount; i++)
-                            {
-                                string name = $"Client-{i}";
-                                actors.Add(new ZmqActor(context, pipe => Client(pipe, context, frontendEndpoint, name)));
-                            }
-                        }
+                        // Not from a REQ worker (no delimiter, or nothing after it): dropped, and the
+                        // sender is not taken for an idle worker.
+                        Console.WriteLine($"E: invalid message from a worker ({message.Count} frames), dropped");
                     }
                     else
                     {
-                        frontend.SendMultipart(message); // the rest is the client's envelope and the reply
-                        replies--;
+                        workers.Enqueue(Pop(message));
+                        Pop(message); // the delimiter
+                        if (message[0].AsSpan().SequenceEqual(WorkerReady))
+                        {
+                            if (++readyCount == workerCount)
+                            {
+                                for (int i = 0; i < clientCount; i++)
+                                {
+                                    string name = $"Client-{i}";
+                                    actors.Add(new ZmqActor(context, pipe => Client(pipe, context, frontendEndpoint, name)));
+                                }
+                            }
+                        }
+                        else
+                        {
+                            frontend.SendMultipart(message); // the rest is the client's envelope and the reply
+                            replies--;
+                        }
                     }
                 }
 

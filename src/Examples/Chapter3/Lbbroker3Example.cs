@@ -75,6 +75,14 @@ internal static class Lbbroker3Example
             bool HandleBackend()
             {
                 var message = backend.ReceiveMultipart();
+                if (message.Count < 3 || message[1].Length != 0)
+                {
+                    // Not from a REQ worker ([worker][""][body...]): dropped, and the sender is not
+                    // taken for an idle worker (a request given to it would never be answered).
+                    Console.WriteLine($"E: invalid message from a worker ({message.Count} frames), dropped");
+                    return true;
+                }
+
                 workers.Enqueue(message[0]);
                 message.RemoveRange(0, 2); // the worker's identity and the delimiter
                 if (workers.Count == 1)

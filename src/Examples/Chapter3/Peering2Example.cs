@@ -113,15 +113,19 @@ internal static class Peering2Example
                 {
                     reply = localbe.ReceiveMultipart();
                     workers.Enqueue(Unwrap(reply));
-                    if (reply[0].AsSpan().SequenceEqual(WorkerReady))
+                    if (reply.Count == 0 || reply[0].AsSpan().SequenceEqual(WorkerReady))
                     {
-                        reply = null; // a READY goes no further
+                        reply = null; // a READY goes no further; nor does an envelope with nothing after it
                     }
                 }
                 else if (backends.IsReady(cloudbe))
                 {
                     reply = cloudbe.ReceiveMultipart();
                     Unwrap(reply); // the peer broker's name: not needed
+                    if (reply.Count == 0)
+                    {
+                        reply = null; // an envelope with nothing after it: nothing to route
+                    }
                 }
 
                 if (reply is not null)

@@ -192,9 +192,9 @@ internal sealed class PeeringBroker : IDisposable
             {
                 reply = _localbe.ReceiveMultipart();
                 workers.Enqueue(Unwrap(reply));
-                if (reply[0].AsSpan().SequenceEqual(WorkerReady))
+                if (reply.Count == 0 || reply[0].AsSpan().SequenceEqual(WorkerReady))
                 {
-                    reply = null; // a READY goes no further
+                    reply = null; // a READY goes no further; nor does an envelope with nothing after it
                 }
             }
             else if (fromPeer)
@@ -202,6 +202,10 @@ internal sealed class PeeringBroker : IDisposable
                 reply = _cloudbe.ReceiveMultipart();
                 byte[] peer = Unwrap(reply);
                 Trace?.Invoke(PeeringStep.ReplyFromPeer, Encoding.UTF8.GetString(peer), 0);
+                if (reply.Count == 0)
+                {
+                    reply = null; // an envelope with nothing after it: nothing to route
+                }
             }
 
             if (reply is not null)

@@ -1,3 +1,4 @@
+using System.Text;
 using ZmqNative.Examples.Support;
 
 namespace ZmqNative.Examples.Chapter4;
@@ -26,13 +27,9 @@ internal static class LpserverExample
         server.Bind(endpoint);
         for (int cycles = 1; ; cycles++)
         {
-            string request = server.ReceiveString();
-            // The rest of a multipart request is read and dropped: REP refuses to send while a part
-            // is left unread (zmq_send(3) EFSM), which would end the server.
-            while (server.ReceiveMore)
-            {
-                server.ReceiveBytes();
-            }
+            // All frames are read and echoed: REP cannot reply while a part is unread (zmq_send(3) EFSM).
+            var frames = server.ReceiveMultipart();
+            string request = Encoding.UTF8.GetString(frames[0]);
 
             // Simulate various problems, after a few cycles (the Guide: one chance in three each).
             if (failures && cycles > 3 && random.Next(3) == 0)
@@ -49,7 +46,7 @@ internal static class LpserverExample
 
             Console.WriteLine($"I: normal request ({request})");
             Thread.Sleep(work); // do some heavy work
-            server.Send(request);
+            server.SendMultipart(frames);
         }
     }
 }

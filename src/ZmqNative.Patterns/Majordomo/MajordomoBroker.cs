@@ -17,10 +17,44 @@ public sealed class MajordomoBrokerOptions
     /// <summary>Whether every message received and sent is passed to <see cref="Log"/> (the Guide's -v).</summary>
     public bool TraceFrames { get; set; }
 
+    /// <summary>
+    /// Requests one service may have waiting for a worker: 1,000. When a request arrives for a service
+    /// whose queue is full, the oldest waiting request of that service is dropped (see the broker's remarks).
+    /// </summary>
+    public int MaxQueuedRequestsPerService { get; set; } = 1_000;
+
+    /// <summary>Requests all services together may have waiting: 10,000. When full, the oldest waiting request of any service is dropped.</summary>
+    public int MaxQueuedRequests { get; set; } = 10_000;
+
+    /// <summary>
+    /// Bytes (request bodies) all services together may have waiting: 64 MiB. When full, the oldest
+    /// waiting requests are dropped until the new one fits; a request larger than this on its own is dropped.
+    /// </summary>
+    public long MaxQueuedBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>
+    /// How long a request may wait for a worker before it is dropped: 30 s. An MDP client gives up on a
+    /// request long before (the Guide's mdcliapi: 3 attempts of 2.5 s) and sends it again, so an older
+    /// request only costs memory and would reach a worker for nobody. <see cref="Timeout.InfiniteTimeSpan"/>: never.
+    /// </summary>
+    public TimeSpan RequestExpiry { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The clock of heartbeats, worker expiry and request expiry (monotonic: <see cref="TimeProvider.GetTimestamp"/>); <see cref="TimeProvider.System"/> by default.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
     internal void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(HeartbeatInterval, TimeSpan.Zero, nameof(HeartbeatInterval));
         ArgumentOutOfRangeException.ThrowIfLessThan(Liveness, 1, nameof(Liveness));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxQueuedRequestsPerService, 1, nameof(MaxQueuedRequestsPerService));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxQueuedRequests, 1, nameof(MaxQueuedRequests));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxQueuedBytes, 1, nameof(MaxQueuedBytes));
+        if (RequestExpiry != Timeout.InfiniteTimeSpan)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(RequestExpiry, TimeSpan.Zero, nameof(RequestExpiry));
+        }
+
+        ArgumentNullException.ThrowIfNull(TimeProvider, nameof(TimeProvider));
     }
 }
 
@@ -31,12 +65,23 @@ public sealed class MajordomoBrokerOptions
 /// workers, 404 otherwise; 501 for any other mmi.* name).
 /// </summary>
 /// <remarks>
-/// Survives: workers that crash, hang or disconnect (no heartbeat for Liveness × HeartbeatInterval and
+/// <para>Survives: workers that crash, hang or disconnect (no heartbeat for Liveness × HeartbeatInterval and
 /// they are dropped; their later traffic is answered with DISCONNECT so they re-register), clients that
 /// go away, and malformed messages (dropped, RFC 7 "invalid messages"). Does not survive: its own crash
 /// (queued requests are lost; workers re-register on their own and clients retry), and a request is
 /// lost when the worker holding it dies - MDP does not resend it (the client's timeout must cover
-/// that; Titanic is the Guide's answer). Not thread-safe: one thread calls <see cref="Run"/>.
+/// that; Titanic is the Guide's answer). Not thread-safe: one thread calls <see cref="Run"/>.</para>
+/// <para>Bounded: requests waiting for a worker are limited per service
+/// (<see cref="MajordomoBrokerOptions.MaxQueuedRequestsPerService"/>), in total
+/// (<see cref="MajordomoBrokerOptions.MaxQueuedRequests"/>, <see cref="MajordomoBrokerOptions.MaxQueuedBytes"/>)
+/// and in age (<see cref="MajordomoBrokerOptions.RequestExpiry"/>); a service with neither workers nor
+/// requests is forgotten. When a bound is reached the <b>oldest</b> waiting request is dropped, not the
+/// new one: an MDP client that waited that long has most likely timed out and sent the request again
+/// (RFC 7 leaves retries to the client), so the old copy is the one nobody waits for, while refusing
+/// the newest would let a burst of requests nobody serves lock out every request that follows until
+/// they expire. A dropped request gets no answer (MDP has no error reply); its client's timeout covers it.
+/// Heartbeats and expiry use a monotonic clock (<see cref="MajordomoBrokerOptions.TimeProvider"/>), so a
+/// change of the wall clock cannot expire every worker at once.</para>
 /// </remarks>
 public sealed class MajordomoBroker : IDisposable
 {
@@ -45,6 +90,10 @@ public sealed class MajordomoBroker : IDisposable
     private readonly Dictionary<string, Service> _services = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Worker> _workers = new(StringComparer.Ordinal);
     private readonly List<Worker> _waiting = [];
+    private readonly TimeProvider _time;
+    private int _queuedRequests;
+    private long _queuedBytes;
+    private long _droppedRequests;
 
     /// <summary>Creates the broker's ROUTER socket in <paramref name="context"/>.</summary>
     /// <param name="context">The context to create the socket in.</param>
@@ -54,6 +103,7 @@ public sealed class MajordomoBroker : IDisposable
         ArgumentNullException.ThrowIfNull(context);
         _options = options ?? new MajordomoBrokerOptions();
         _options.Validate();
+        _time = _options.TimeProvider;
         _socket = context.CreateSocket(ZmqSocketType.Router);
         _socket.Linger = TimeSpan.Zero;
     }
@@ -63,6 +113,15 @@ public sealed class MajordomoBroker : IDisposable
 
     /// <summary>Number of workers the broker currently knows (waiting or busy).</summary>
     public int WorkerCount => _workers.Count;
+
+    /// <summary>Requests waiting for a worker, all services together (at most <see cref="MajordomoBrokerOptions.MaxQueuedRequests"/>); safe to read from any thread.</summary>
+    public int QueuedRequests => Volatile.Read(ref _queuedRequests);
+
+    /// <summary>Bytes of the requests waiting for a worker (at most <see cref="MajordomoBrokerOptions.MaxQueuedBytes"/>); safe to read from any thread.</summary>
+    public long QueuedBytes => Interlocked.Read(ref _queuedBytes);
+
+    /// <summary>Requests dropped since the broker started because a queue bound was reached or they expired; safe to read from any thread.</summary>
+    public long DroppedRequests => Interlocked.Read(ref _droppedRequests);
 
     /// <summary>Binds the broker to an endpoint; it can be bound to several (the Guide binds one).</summary>
     /// <param name="endpoint">Where to listen, e.g. <see cref="MajordomoProtocol.DefaultEndpoint"/>'s tcp://*:5555.</param>
@@ -76,11 +135,11 @@ public sealed class MajordomoBroker : IDisposable
     /// <param name="cancellation">Stops the loop (checked at least every 100 ms).</param>
     public void Run(CancellationToken cancellation)
     {
-        DateTime heartbeatAt = DateTime.UtcNow + _options.HeartbeatInterval;
+        long heartbeatAt = After(_options.HeartbeatInterval);
         TimeSpan slice = TimeSpan.FromMilliseconds(100);
         while (!cancellation.IsCancellationRequested)
         {
-            TimeSpan wait = heartbeatAt - DateTime.UtcNow;
+            TimeSpan wait = _time.GetElapsedTime(_time.GetTimestamp(), heartbeatAt);
             wait = wait < TimeSpan.Zero ? TimeSpan.Zero : wait > slice ? slice : wait;
             List<byte[]>? frames;
             try
@@ -101,15 +160,16 @@ public sealed class MajordomoBroker : IDisposable
                 Handle(frames);
             }
 
-            if (DateTime.UtcNow >= heartbeatAt)
+            if (_time.GetTimestamp() >= heartbeatAt)
             {
                 Purge();
+                ExpireRequests();
                 foreach (Worker worker in _waiting)
                 {
                     SendToWorker(worker, MajordomoProtocol.Heartbeat, null, []);
                 }
 
-                heartbeatAt = DateTime.UtcNow + _options.HeartbeatInterval;
+                heartbeatAt = After(_options.HeartbeatInterval);
             }
         }
     }
@@ -170,9 +230,107 @@ public sealed class MajordomoBroker : IDisposable
         Service service = RequireService(serviceName);
         var request = new List<byte[]>(body.Count + 2) { sender, Array.Empty<byte>() };
         request.AddRange(body);
-        service.Requests.Enqueue(request);
+        Enqueue(service, new Queued(request, Size(request), _time.GetTimestamp()));
         Dispatch(service);
+        ForgetIfUnused(service);
     }
+
+    /// <summary>Queues a request, dropping the oldest waiting ones first when a bound would be passed (see the remarks: why the oldest).</summary>
+    private void Enqueue(Service service, Queued request)
+    {
+        if (request.Bytes > _options.MaxQueuedBytes)
+        {
+            Drop(request, service, "larger than MaxQueuedBytes");
+            return;
+        }
+
+        while (service.Requests.Count >= _options.MaxQueuedRequestsPerService)
+        {
+            DropOldest(service, "service queue full");
+        }
+
+        while (_queuedRequests >= _options.MaxQueuedRequests || _queuedBytes + request.Bytes > _options.MaxQueuedBytes)
+        {
+            DropOldest(OldestQueue()!, "broker queue full");
+        }
+
+        service.Requests.Enqueue(request);
+        Volatile.Write(ref _queuedRequests, _queuedRequests + 1);
+        Interlocked.Add(ref _queuedBytes, request.Bytes);
+    }
+
+    private Queued Dequeue(Service service)
+    {
+        Queued request = service.Requests.Dequeue();
+        Volatile.Write(ref _queuedRequests, _queuedRequests - 1);
+        Interlocked.Add(ref _queuedBytes, -request.Bytes);
+        return request;
+    }
+
+    private void DropOldest(Service service, string why) => Drop(Dequeue(service), service, why);
+
+    private void Drop(Queued request, Service service, string why)
+    {
+        Interlocked.Increment(ref _droppedRequests);
+        Log($"W: request for {service.Name} ({request.Bytes} bytes) dropped ({why})");
+    }
+
+    /// <summary>The service whose first waiting request is the oldest of all; null when nothing waits.</summary>
+    private Service? OldestQueue()
+    {
+        Service? oldest = null;
+        foreach (Service service in _services.Values)
+        {
+            if (service.Requests.TryPeek(out Queued? head) && (oldest is null || head.Since < oldest.Requests.Peek().Since))
+            {
+                oldest = service;
+            }
+        }
+
+        return oldest;
+    }
+
+    /// <summary>Drops the requests that have waited longer than <see cref="MajordomoBrokerOptions.RequestExpiry"/> (each queue is oldest first).</summary>
+    private void ExpireRequests()
+    {
+        if (_options.RequestExpiry == Timeout.InfiniteTimeSpan)
+        {
+            return;
+        }
+
+        long now = _time.GetTimestamp();
+        foreach (Service service in _services.Values.ToList())
+        {
+            while (service.Requests.TryPeek(out Queued? head) && _time.GetElapsedTime(head.Since, now) >= _options.RequestExpiry)
+            {
+                DropOldest(service, "expired");
+            }
+
+            ForgetIfUnused(service);
+        }
+    }
+
+    /// <summary>A service with no worker and no waiting request is forgotten, so names sent once (or by a fuzzer) do not pile up.</summary>
+    private void ForgetIfUnused(Service service)
+    {
+        if (service.Workers == 0 && service.Requests.Count == 0)
+        {
+            _services.Remove(service.Name);
+        }
+    }
+
+    private static long Size(List<byte[]> request)
+    {
+        long bytes = 0;
+        foreach (byte[] frame in request)
+        {
+            bytes += frame.Length;
+        }
+
+        return bytes;
+    }
+
+    private long After(TimeSpan span) => _time.GetTimestamp() + (long)(span.TotalSeconds * _time.TimestampFrequency);
 
     private void HandleWorker(byte[] sender, List<byte[]> frames)
     {
@@ -241,7 +399,7 @@ public sealed class MajordomoBroker : IDisposable
                 }
                 else
                 {
-                    worker!.Expiry = DateTime.UtcNow + Expiry;
+                    worker!.Expiry = After(Expiry);
                 }
 
                 break;
@@ -274,7 +432,7 @@ public sealed class MajordomoBroker : IDisposable
 
     private void Waiting(Worker worker)
     {
-        worker.Expiry = DateTime.UtcNow + Expiry;
+        worker.Expiry = After(Expiry);
         _waiting.Add(worker);
         worker.Service.Waiting.Add(worker);
         Dispatch(worker.Service);
@@ -288,7 +446,7 @@ public sealed class MajordomoBroker : IDisposable
             Worker worker = service.Waiting[0];
             service.Waiting.RemoveAt(0);
             _waiting.Remove(worker);
-            SendToWorker(worker, MajordomoProtocol.Request, null, service.Requests.Dequeue());
+            SendToWorker(worker, MajordomoProtocol.Request, null, Dequeue(service).Frames);
         }
     }
 
@@ -296,7 +454,7 @@ public sealed class MajordomoBroker : IDisposable
     {
         // Every waiting worker is checked: heartbeats refresh expiry without reordering the list, so
         // stopping at the first live one (as mdbroker.c does) would keep a dead worker behind it forever.
-        DateTime now = DateTime.UtcNow;
+        long now = _time.GetTimestamp();
         foreach (Worker worker in _waiting.Where(w => w.Expiry < now).ToList())
         {
             Log($"I: deleting expired worker: {worker.Id}");
@@ -315,6 +473,7 @@ public sealed class MajordomoBroker : IDisposable
         worker.Service.Workers--;
         _waiting.Remove(worker);
         _workers.Remove(worker.Id);
+        ForgetIfUnused(worker.Service);
     }
 
     private void SendDisconnect(byte[] identity) =>
@@ -354,7 +513,7 @@ public sealed class MajordomoBroker : IDisposable
     {
         public string Name { get; } = name;
 
-        public Queue<List<byte[]>> Requests { get; } = new();
+        public Queue<Queued> Requests { get; } = new();
 
         public List<Worker> Waiting { get; } = [];
 
@@ -369,6 +528,9 @@ public sealed class MajordomoBroker : IDisposable
 
         public Service Service { get; } = service;
 
-        public DateTime Expiry { get; set; }
+        public long Expiry { get; set; }
     }
+
+    /// <summary>A waiting request: [client][""][body...], its size and when it arrived (a <see cref="TimeProvider.GetTimestamp"/> value).</summary>
+    private sealed record Queued(List<byte[]> Frames, long Bytes, long Since);
 }

@@ -12,10 +12,22 @@ public sealed class ParanoidPirateQueueOptions
     /// <summary>Called on the queue's thread for worker arrivals, expiries, heartbeats and routed messages (see <see cref="PirateEvent"/>).</summary>
     public Action<PirateEvent>? Observer { get; set; }
 
+    /// <summary>
+    /// ZMQ_MAXMSGSIZE of both sockets: a peer that sends a larger frame is disconnected (zmq_setsockopt(3)).
+    /// Null (the default, libzmq's -1): no limit. Set it when clients are not trusted: while no worker is
+    /// idle, requests wait in ZeroMQ's pipes, up to ZMQ_RCVHWM messages per connected client, and this is
+    /// what bounds their size.
+    /// </summary>
+    public long? MaxMessageSize { get; set; }
+
     internal void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(HeartbeatInterval, TimeSpan.Zero, nameof(HeartbeatInterval));
         ArgumentOutOfRangeException.ThrowIfLessThan(Liveness, 1, nameof(Liveness));
+        if (MaxMessageSize is { } size)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(size, 0, nameof(MaxMessageSize));
+        }
     }
 }
 
@@ -61,6 +73,7 @@ public sealed class ParanoidPirateQueue : IDisposable
     private readonly ParanoidPirateQueueOptions _options;
     private readonly long _interval;
     private readonly PirateWorkerPool _workers;
+    private int _workerCount;
 
     /// <summary>Creates the queue and binds both sockets.</summary>
     /// <param name="context">The context.</param>
@@ -80,7 +93,7 @@ public sealed class ParanoidPirateQueue : IDisposable
         {
             b.RouterMandatory = true;
             b.RouterHandover = true;
-        });
+        }, maxMessageSize: _options.MaxMessageSize);
         _frontend = _sockets.Frontend;
         _backend = _sockets.Backend;
     }
@@ -90,6 +103,9 @@ public sealed class ParanoidPirateQueue : IDisposable
 
     /// <summary>The backend's bound endpoint; safe to read while <see cref="Run"/> runs.</summary>
     public string BackendEndpoint => _sockets.BackendEndpoint;
+
+    /// <summary>Workers the queue knows (idle and busy); safe to read from any thread. Bounded by time: a silent worker is dropped after its liveness.</summary>
+    public int WorkerCount => Volatile.Read(ref _workerCount);
 
     /// <summary>Routes, heartbeats and expires workers until <paramref name="cancellation"/> is cancelled or the context shuts down.</summary>
     /// <param name="cancellation">Stops the loop (it wakes at once).</param>
@@ -131,6 +147,7 @@ public sealed class ParanoidPirateQueue : IDisposable
                 _options.Observer?.Invoke(new PirateEvent(kind, PirateIdentity.Describe(worker)));
             }
 
+            Volatile.Write(ref _workerCount, _workers.Count);
             poller.Modify(_frontend, _workers.IdleCount > 0 ? ZmqPollEvents.In : ZmqPollEvents.None);
         }
     }
@@ -140,6 +157,14 @@ public sealed class ParanoidPirateQueue : IDisposable
 
     private void OnWorkerMessage(List<byte[]> message)
     {
+        if (message.Count < 2)
+        {
+            // A ROUTER always prepends the sender's identity, so this cannot come from a peer; checked
+            // anyway so that no message shape can throw out of the loop.
+            _options.Observer?.Invoke(new PirateEvent(PirateEventKind.InvalidMessage, null, message));
+            return;
+        }
+
         byte[] worker = message[0];
         string name = PirateIdentity.Describe(worker);
         var payload = message.GetRange(1, message.Count - 1);
@@ -162,6 +187,15 @@ public sealed class ParanoidPirateQueue : IDisposable
             _frontend.SendMultipart(payload);
             _options.Observer?.Invoke(new PirateEvent(PirateEventKind.ReplyRouted, name, payload));
         }
+        else if (_workers.IsBusy(worker))
+        {
+            // A busy worker's answer that is no reply (RFC 6: REPLY is an envelope, a delimiter and a
+            // body) cannot be routed, so it is dropped; but the worker has answered, so it is free
+            // again. Left busy, it would heartbeat for ever and never be given work (RFC 6 lets a
+            // queue treat any message as a sign of life, not as a reason to keep a worker).
+            _workers.Ready(worker, now);
+            _options.Observer?.Invoke(new PirateEvent(PirateEventKind.InvalidMessage, name, message));
+        }
         else
         {
             // Still a sign of life (the Guide's queue counts any message), but nothing to forward.
@@ -172,6 +206,15 @@ public sealed class ParanoidPirateQueue : IDisposable
 
     private void RouteRequest(List<byte[]> request)
     {
+        // [client][""][body...] only (RFC 6 REQUEST): a worker drops anything else without replying,
+        // which would leave it busy for ever. A ROUTER peer that sends no delimiter (a DEALER, a raw
+        // ZMTP peer) or no body is dropped here, and no worker is taken for it.
+        if (!ParanoidPirateProtocol.TrySplitEnvelope(request, out _))
+        {
+            _options.Observer?.Invoke(new PirateEvent(PirateEventKind.InvalidMessage, PirateIdentity.Describe(request[0]), request));
+            return;
+        }
+
         while (_workers.Next() is { } worker)
         {
             try

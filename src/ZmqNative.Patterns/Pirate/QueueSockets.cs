@@ -8,12 +8,19 @@ namespace ZmqNative.Patterns.Pirate;
 internal sealed class QueueSockets : IDisposable
 {
     /// <summary>Creates both ROUTERs, lets <paramref name="configureBackend"/> set options, binds; closes both if anything fails.</summary>
-    public QueueSockets(ZmqContext context, string frontend, string backend, Action<ZmqSocket>? configureBackend = null)
+    public QueueSockets(ZmqContext context, string frontend, string backend, Action<ZmqSocket>? configureBackend = null, long? maxMessageSize = null)
     {
         Frontend = context.CreateSocket(ZmqSocketType.Router);
         Backend = context.CreateSocket(ZmqSocketType.Router);
         try
         {
+            if (maxMessageSize is { } size)
+            {
+                // zmq_setsockopt(3) ZMQ_MAXMSGSIZE: a peer sending a larger frame is disconnected.
+                Frontend.MaxMessageSize = size;
+                Backend.MaxMessageSize = size;
+            }
+
             configureBackend?.Invoke(Backend);
             Frontend.Bind(frontend);
             Backend.Bind(backend);

@@ -5,6 +5,31 @@ public sealed class SimplePirateQueueOptions
 {
     /// <summary>Called on the queue's thread for each worker READY and each routed request and reply (see <see cref="PirateEvent"/>).</summary>
     public Action<PirateEvent>? Observer { get; set; }
+
+    /// <summary>
+    /// Workers the queue keeps track of: 1,000. A READY from a new worker while this many are known is
+    /// dropped (the newest is refused): this queue never learns that a worker died, so it cannot tell an
+    /// old worker that is gone from one that works, and a flood of READYs must not push out workers that
+    /// are serving. A worker found gone when a request is routed to it (ZMQ_ROUTER_MANDATORY) frees its place.
+    /// </summary>
+    public int MaxWorkers { get; set; } = 1_000;
+
+    /// <summary>
+    /// ZMQ_MAXMSGSIZE of both sockets: a peer that sends a larger frame is disconnected (zmq_setsockopt(3)).
+    /// Null (the default, libzmq's -1): no limit. Set it when clients are not trusted: while no worker is
+    /// idle, requests wait in ZeroMQ's pipes, up to ZMQ_RCVHWM messages per connected client, and this is
+    /// what bounds their size.
+    /// </summary>
+    public long? MaxMessageSize { get; set; }
+
+    internal void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxWorkers, 1, nameof(MaxWorkers));
+        if (MaxMessageSize is { } size)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(size, 0, nameof(MaxMessageSize));
+        }
+    }
 }
 
 /// <summary>
@@ -39,6 +64,7 @@ public sealed class SimplePirateQueue : IDisposable
     private readonly ZmqSocket _backend;
     private readonly SimplePirateQueueOptions _options;
     private readonly PirateWorkerPool _workers = new(long.MaxValue);
+    private int _workerCount;
 
     /// <summary>Creates the queue and binds both sockets.</summary>
     /// <param name="context">The context.</param>
@@ -51,7 +77,8 @@ public sealed class SimplePirateQueue : IDisposable
         ArgumentNullException.ThrowIfNull(context);
         _context = context;
         _options = options ?? new SimplePirateQueueOptions();
-        _sockets = new QueueSockets(context, frontend, backend);
+        _options.Validate();
+        _sockets = new QueueSockets(context, frontend, backend, configureBackend: b => b.RouterMandatory = true, maxMessageSize: _options.MaxMessageSize);
         _frontend = _sockets.Frontend;
         _backend = _sockets.Backend;
     }
@@ -61,6 +88,9 @@ public sealed class SimplePirateQueue : IDisposable
 
     /// <summary>The backend's bound endpoint; safe to read while <see cref="Run"/> runs.</summary>
     public string BackendEndpoint => _sockets.BackendEndpoint;
+
+    /// <summary>Workers the queue knows (idle and busy), at most <see cref="SimplePirateQueueOptions.MaxWorkers"/>; safe to read from any thread.</summary>
+    public int WorkerCount => Volatile.Read(ref _workerCount);
 
     /// <summary>Routes requests and replies until <paramref name="cancellation"/> is cancelled or the context shuts down.</summary>
     /// <param name="cancellation">Stops the loop (it wakes at once, it does not tick).</param>
@@ -83,12 +113,10 @@ public sealed class SimplePirateQueue : IDisposable
 
             if (fromClient && _workers.IdleCount > 0)
             {
-                var request = _frontend.ReceiveMultipart();
-                byte[] worker = _workers.Next()!;
-                _backend.SendMultipart([worker, [], .. request]);
-                _options.Observer?.Invoke(new PirateEvent(PirateEventKind.RequestRouted, PirateIdentity.Describe(worker), request));
+                RouteRequest(_frontend.ReceiveMultipart());
             }
 
+            Volatile.Write(ref _workerCount, _workers.Count);
             poller.Modify(_frontend, _workers.IdleCount > 0 ? ZmqPollEvents.In : ZmqPollEvents.None);
         }
     }
@@ -96,17 +124,58 @@ public sealed class SimplePirateQueue : IDisposable
     /// <summary>Closes both sockets. Harmless when called again.</summary>
     public void Dispose() => _sockets.Dispose();
 
+    private void RouteRequest(List<byte[]> request)
+    {
+        // [client][""][body...] only: anything else (a DEALER or raw peer without the delimiter) is
+        // dropped here rather than spend a worker on it.
+        if (!ParanoidPirateProtocol.TrySplitEnvelope(request, out _))
+        {
+            _options.Observer?.Invoke(new PirateEvent(PirateEventKind.InvalidMessage, PirateIdentity.Describe(request[0]), request));
+            return;
+        }
+
+        while (_workers.Next() is { } worker)
+        {
+            try
+            {
+                // Non-blocking: a worker whose pipe is full is not reading, so it is no better than gone.
+                if (_backend.TrySendMultipart([worker, [], .. request]))
+                {
+                    _options.Observer?.Invoke(new PirateEvent(PirateEventKind.RequestRouted, PirateIdentity.Describe(worker), request));
+                    return;
+                }
+            }
+            catch (ZmqException e) when (e.Error == ZmqErrorCode.EHOSTUNREACH)
+            {
+                // ZMQ_ROUTER_MANDATORY: the worker has disconnected; try the next one.
+            }
+
+            _workers.Remove(worker);
+            _options.Observer?.Invoke(new PirateEvent(PirateEventKind.WorkerUnreachable, PirateIdentity.Describe(worker)));
+        }
+
+        // No worker could take it: the client's retry will bring it back.
+    }
+
     private void OnWorkerMessage(List<byte[]> message)
     {
         // A REQ worker's messages arrive as [worker][""][payload...].
         if (message.Count < 3 || message[1].Length != 0)
         {
-            _options.Observer?.Invoke(new PirateEvent(PirateEventKind.InvalidMessage, PirateIdentity.Describe(message[0]), message));
+            _options.Observer?.Invoke(new PirateEvent(PirateEventKind.InvalidMessage, message.Count > 0 ? PirateIdentity.Describe(message[0]) : null, message));
             return;
         }
 
         byte[] worker = message[0];
         var payload = message.GetRange(2, message.Count - 2);
+        if (!_workers.Contains(worker) && _workers.Count >= _options.MaxWorkers)
+        {
+            // Full: the newest is refused (see MaxWorkers). Its REQ socket waits for a request that
+            // never comes; a real worker is restarted by its operator, a fake one costs nothing more.
+            _options.Observer?.Invoke(new PirateEvent(PirateEventKind.InvalidMessage, PirateIdentity.Describe(worker), message));
+            return;
+        }
+
         _workers.Ready(worker, PirateIdentity.Now());
         if (ParanoidPirateProtocol.IsCommand(payload, ParanoidPirateProtocol.Ready))
         {
@@ -114,8 +183,9 @@ public sealed class SimplePirateQueue : IDisposable
             return;
         }
 
-        // [client][""][reply...]: the frontend routes it by its first frame.
-        _frontend.SendMultipart(payload);
+        // [client][""][reply...]: the frontend routes it by its first frame (dropped if the client is
+        // gone). Non-blocking: a client that does not read its replies must not stop the queue.
+        _frontend.TrySendMultipart(payload);
         _options.Observer?.Invoke(new PirateEvent(PirateEventKind.ReplyRouted, PirateIdentity.Describe(worker), payload));
     }
 }

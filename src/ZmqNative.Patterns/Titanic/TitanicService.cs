@@ -24,6 +24,26 @@ public sealed class TitanicOptions
     /// <summary>Whether the dispatcher asks the broker (RFC 8 mmi.service) whether a service has workers before sending it a request, as titanic.c does: true.</summary>
     public bool CheckServices { get; set; } = true;
 
+    /// <summary>
+    /// How long a request may wait for a reply before it is removed from disk: 1 day. A service that never
+    /// comes would otherwise keep its requests (and the dispatcher's work) for ever; the client asking for
+    /// the reply later gets 400 (unknown), as after a close. <see cref="Timeout.InfiniteTimeSpan"/>: for ever (the Guide's titanic).
+    /// </summary>
+    public TimeSpan PendingRetention { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>
+    /// How long an answered request may stay unclosed (its client never sent titanic.close) before the
+    /// request and its reply are removed from disk: 1 day. <see cref="Timeout.InfiniteTimeSpan"/>: for ever (the Guide's titanic).
+    /// </summary>
+    public TimeSpan ReplyRetention { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>
+    /// Requests the store may hold (pending plus answered and not closed): 100,000. When full, titanic.request
+    /// answers 500 (RFC 9: "try again later") and stores nothing: a request Titanic has acknowledged with 200
+    /// is never dropped to make room, since TSP promises it will be delivered (see the service's remarks).
+    /// </summary>
+    public int MaxStoredRequests { get; set; } = 100_000;
+
     /// <summary>Receives one line per event (and, with <see cref="TraceFrames"/>, every message of the workers and the dispatcher's client).</summary>
     public Action<string>? Log { get; set; }
 
@@ -37,6 +57,14 @@ public sealed class TitanicOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(ReconnectInterval, TimeSpan.Zero, nameof(ReconnectInterval));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(DispatchTimeout, TimeSpan.Zero, nameof(DispatchTimeout));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(DispatchInterval, TimeSpan.Zero, nameof(DispatchInterval));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxStoredRequests, 1, nameof(MaxStoredRequests));
+        foreach (var (retention, name) in new[] { (PendingRetention, nameof(PendingRetention)), (ReplyRetention, nameof(ReplyRetention)) })
+        {
+            if (retention != Timeout.InfiniteTimeSpan)
+            {
+                ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(retention, TimeSpan.Zero, name);
+            }
+        }
     }
 }
 
@@ -60,8 +88,16 @@ public sealed class TitanicOptions
 /// is ever stored per request. A client that gets no "200" for titanic.request (Titanic or the broker
 /// died after storing it) and submits again leaves a second copy that runs too and that nobody closes:
 /// TSP has the server choose the UUID, so a client cannot tell. Loss of the disk loses everything on it.
-/// Requests to one service run one at a time, oldest first; there is no expiry: a request for a
-/// service that never comes stays pending until closed.</para>
+/// Requests to one service run one at a time, oldest first.</para>
+/// <para>Bounded: a request that waits longer than <see cref="TitanicOptions.PendingRetention"/>, and an
+/// answered request not closed within <see cref="TitanicOptions.ReplyRetention"/>, is removed from disk
+/// (its UUID becomes unknown, 400). At most <see cref="TitanicOptions.MaxStoredRequests"/> are kept: past
+/// that, titanic.request answers 500 and stores nothing (the newest is refused, with an answer, rather than
+/// an acknowledged one dropped). Each dispatch pass takes a pending request's service from the store's index
+/// and reads the request file only when it is about to send it, so a pass over requests for services with no
+/// worker reads no file. UUIDs from the network never become paths unless they are 32 hexadecimal
+/// characters (<see cref="TitanicStore.IsValidUuid"/>), so no request can make Titanic write, read or delete
+/// outside its directory.</para>
 /// </remarks>
 public sealed class TitanicService
 {
@@ -94,6 +130,10 @@ public sealed class TitanicService
     public int RepliesStored => Volatile.Read(ref _repliesStored);
 
     private int _repliesStored;
+    private int _passes;
+
+    /// <summary>How many dispatch passes have ended since <see cref="Run"/> started (for tests).</summary>
+    internal int Passes => Volatile.Read(ref _passes);
 
     /// <summary>
     /// Registers the three TSP services with the broker and dispatches pending requests (those left from
@@ -183,6 +223,13 @@ public sealed class TitanicService
             return [TitanicProtocol.StatusFrame(TitanicStatus.Unknown)];
         }
 
+        if (Store.StoredCount >= _options.MaxStoredRequests)
+        {
+            // RFC 9 500: the client should try again later; nothing was stored, so nothing is lost.
+            Log("W: titanic.request refused, the store is full (MaxStoredRequests)");
+            return [TitanicProtocol.StatusFrame(TitanicStatus.Error)];
+        }
+
         string uuid = Store.StoreRequest(request);
         _newRequest.Set();
         Trace($"I: stored request {uuid} for {service}");
@@ -225,7 +272,17 @@ public sealed class TitanicService
         var waits = new WaitHandle[] { _newRequest, cancellation.WaitHandle };
         while (!cancellation.IsCancellationRequested)
         {
+            try
+            {
+                Store.RemoveExpired(_options.PendingRetention, _options.ReplyRetention);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                Log($"E: cannot remove expired requests: {e.Message}");
+            }
+
             DispatchPass(client, cancellation);
+            Interlocked.Increment(ref _passes);
 
             // Once per interval when nothing happens (titanic.c); at once when a request arrives.
             WaitHandle.WaitAny(waits, _options.DispatchInterval);
@@ -245,6 +302,31 @@ public sealed class TitanicService
                 return;
             }
 
+            // The service comes from the store's index: a request whose service is down this pass
+            // costs no file read (titanic.c reads every request file first).
+            if (Store.PendingService(uuid) is not { } service)
+            {
+                continue; // answered, closed or expired meanwhile
+            }
+
+            if (down.Contains(service))
+            {
+                continue;
+            }
+
+            if (_options.CheckServices && !up.Contains(service))
+            {
+                // RFC 8: ask the broker whether the service has workers before sending (titanic.c).
+                List<byte[]>? lookup = client.Send(MajordomoProtocol.MmiService, [Encoding.UTF8.GetBytes(service)]);
+                if (lookup is not [var code, ..] || !code.AsSpan().SequenceEqual("200"u8))
+                {
+                    down.Add(service);
+                    continue;
+                }
+
+                up.Add(service);
+            }
+
             List<byte[]>? request;
             try
             {
@@ -259,27 +341,8 @@ public sealed class TitanicService
                 continue;
             }
 
-            string service = Encoding.UTF8.GetString(request![0]);
-            if (down.Contains(service))
-            {
-                continue;
-            }
-
-            if (_options.CheckServices && !up.Contains(service))
-            {
-                // RFC 8: ask the broker whether the service has workers before sending (titanic.c).
-                List<byte[]>? lookup = client.Send(MajordomoProtocol.MmiService, [request[0]]);
-                if (lookup is not [var code, ..] || !code.AsSpan().SequenceEqual("200"u8))
-                {
-                    down.Add(service);
-                    continue;
-                }
-
-                up.Add(service);
-            }
-
             Trace($"I: processing request {uuid}");
-            List<byte[]>? reply = client.Send(service, request.Skip(1));
+            List<byte[]>? reply = client.Send(service, request!.Skip(1));
             if (reply is null)
             {
                 down.Add(service);

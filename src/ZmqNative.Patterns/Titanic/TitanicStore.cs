@@ -21,8 +21,11 @@ namespace ZmqNative.Patterns.Titanic;
 /// the request first so a closed request never looks pending again), and renames any file that does
 /// not parse to <c>*.corrupt</c> (only a disk that returns other bytes than were written can cause
 /// that; the file is kept for inspection, its UUID becomes unknown).</para>
+/// <para>Beside the files the store keeps an index in memory (rebuilt at start from the files): each
+/// pending request's service and when it was stored, and when each unclosed reply was stored. A dispatch
+/// pass and the retention sweep (<see cref="RemoveExpired"/>) use it and read no file.</para>
 /// <para>UUIDs are 32 hexadecimal characters (RFC 9/TSP); anything else is unknown and never becomes a
-/// path. Survives: process crashes at any point (kill -9), and power loss for everything acknowledged
+/// path, so no UUID from the network can make the store write, read or delete outside its directory. Survives: process crashes at any point (kill -9), and power loss for everything acknowledged
 /// (a request is on the device before its UUID is returned). Does not survive: loss or corruption of
 /// the disk itself, and two stores (two Titanic processes) on one directory at once.</para>
 /// </remarks>
@@ -35,17 +38,30 @@ public sealed class TitanicStore
     private readonly object _gate = new();
     private readonly SortedDictionary<long, string> _pending = [];
     private readonly Dictionary<string, long> _sequenceOf = new(StringComparer.Ordinal);
+
+    // The index kept beside the files, so a dispatch pass or an expiry sweep reads no file: the service
+    // of each pending request, when each request was stored, and when each unclosed reply was stored.
+    private readonly Dictionary<string, string> _serviceOf = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DateTimeOffset> _storedAt = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DateTimeOffset> _answeredAt = new(StringComparer.Ordinal);
     private readonly Action<string>? _log;
+    private readonly TimeProvider _time;
     private long _lastSequence;
+    private int _requestReads;
 
     /// <summary>Opens (creating if needed) the store in <paramref name="directory"/>, cleans up after a crash and rebuilds the pending queue.</summary>
     /// <param name="directory">Where requests and replies live (the Guide uses ".titanic"); only one store may use it at a time.</param>
     /// <param name="log">Receives one line per file cleaned up or set aside; null for none.</param>
-    public TitanicStore(string directory, Action<string>? log = null)
+    /// <param name="timeProvider">
+    /// The clock of the retention sweep (<see cref="RemoveExpired"/>); <see cref="TimeProvider.System"/> when null. It is
+    /// wall-clock time, compared with the files' modification times after a restart, since an age on disk must outlive the process.
+    /// </param>
+    public TitanicStore(string directory, Action<string>? log = null, TimeProvider? timeProvider = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         Directory = Path.GetFullPath(directory);
         _log = log;
+        _time = timeProvider ?? TimeProvider.System;
         System.IO.Directory.CreateDirectory(Directory);
         Recover();
     }
@@ -64,6 +80,21 @@ public sealed class TitanicStore
             }
         }
     }
+
+    /// <summary>How many stored requests have not been closed (pending or answered): what the store holds on disk.</summary>
+    public int StoredCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _pending.Count + _answeredAt.Count;
+            }
+        }
+    }
+
+    /// <summary>How many request files have been read (by <see cref="TryGetRequest"/>) since the store was opened: lets tests see that a pass reads no file it does not send.</summary>
+    internal int RequestReads => Volatile.Read(ref _requestReads);
 
     /// <summary>Whether <paramref name="uuid"/> is a TSP UUID: exactly 32 hexadecimal characters (RFC 9).</summary>
     /// <param name="uuid">The text to check.</param>
@@ -98,6 +129,8 @@ public sealed class TitanicStore
             TitanicFile.Commit(temp, path);
             _pending.Add(sequence, uuid);
             _sequenceOf.Add(uuid, sequence);
+            _serviceOf.Add(uuid, Encoding.UTF8.GetString(request[0]));
+            _storedAt.Add(uuid, _time.GetUtcNow());
         }
 
         return uuid;
@@ -110,7 +143,64 @@ public sealed class TitanicStore
     public bool TryGetRequest(string uuid, out List<byte[]>? request)
     {
         request = null;
-        return Normalize(uuid) is { } id && TitanicFile.TryRead(PathOf(id, RequestExtension), out _, out request);
+        if (Normalize(uuid) is not { } id)
+        {
+            return false;
+        }
+
+        Interlocked.Increment(ref _requestReads);
+        return TitanicFile.TryRead(PathOf(id, RequestExtension), out _, out request);
+    }
+
+    /// <summary>The service a pending request is for, from the store's index (no file is read).</summary>
+    /// <param name="uuid">The request's UUID.</param>
+    /// <returns>The service name, or null when the request is not pending (answered, closed, expired, unknown or malformed).</returns>
+    public string? PendingService(string uuid)
+    {
+        if (Normalize(uuid) is not { } id)
+        {
+            return null;
+        }
+
+        lock (_gate)
+        {
+            return _sequenceOf.ContainsKey(id) && _serviceOf.TryGetValue(id, out string? service) ? service : null;
+        }
+    }
+
+    /// <summary>
+    /// Removes from disk the requests that have waited longer than <paramref name="pendingRetention"/> for a
+    /// reply, and the requests whose reply has waited longer than <paramref name="replyRetention"/> for a
+    /// titanic.close (as titanic.close would: request first, then reply). Their UUIDs become unknown (RFC 9: 400).
+    /// </summary>
+    /// <param name="pendingRetention">How long a request may stay pending; <see cref="Timeout.InfiniteTimeSpan"/>: for ever.</param>
+    /// <param name="replyRetention">How long an answered request may stay unclosed; <see cref="Timeout.InfiniteTimeSpan"/>: for ever.</param>
+    /// <returns>How many requests were removed.</returns>
+    public int RemoveExpired(TimeSpan pendingRetention, TimeSpan replyRetention)
+    {
+        DateTimeOffset now = _time.GetUtcNow();
+        List<string> expired;
+        lock (_gate)
+        {
+            expired = [];
+            if (pendingRetention != Timeout.InfiniteTimeSpan)
+            {
+                expired.AddRange(_pending.Values.Where(u => _storedAt.TryGetValue(u, out var at) && now - at > pendingRetention));
+            }
+
+            if (replyRetention != Timeout.InfiniteTimeSpan)
+            {
+                expired.AddRange(_answeredAt.Where(a => now - a.Value > replyRetention).Select(a => a.Key));
+            }
+        }
+
+        foreach (string uuid in expired)
+        {
+            Close(uuid);
+            _log?.Invoke($"I: request {uuid} expired and removed");
+        }
+
+        return expired.Count;
     }
 
     /// <summary>What titanic.reply answers for <paramref name="uuid"/> (RFC 9): the reply, pending, or unknown.</summary>
@@ -182,6 +272,9 @@ public sealed class TitanicStore
 
             TitanicFile.Commit(temp, path);
             _pending.Remove(sequence);
+            _serviceOf.Remove(id);
+            _storedAt.Remove(id);
+            _answeredAt[id] = _time.GetUtcNow();
             return true;
         }
     }
@@ -212,6 +305,10 @@ public sealed class TitanicStore
             {
                 _pending.Remove(sequence);
             }
+
+            _serviceOf.Remove(id);
+            _storedAt.Remove(id);
+            _answeredAt.Remove(id);
         }
 
         return true;
@@ -236,8 +333,8 @@ public sealed class TitanicStore
 
     private void Recover()
     {
-        var requests = new List<(long Sequence, string Uuid)>();
-        var replies = new HashSet<string>(StringComparer.Ordinal);
+        var requests = new List<(long Sequence, string Uuid, string Service, DateTimeOffset At)>();
+        var replies = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
         foreach (string path in System.IO.Directory.EnumerateFiles(Directory))
         {
             string name = Path.GetFileName(path);
@@ -256,36 +353,44 @@ public sealed class TitanicStore
                 continue; // not ours (the Guide's queue file, *.corrupt, anything else)
             }
 
-            if (!TitanicFile.TryRead(path, out long sequence, out _))
+            if (!TitanicFile.TryRead(path, out long sequence, out var frames))
             {
                 File.Move(path, path + CorruptSuffix, overwrite: true);
                 _log?.Invoke($"E: {name} does not parse, set aside as {name}{CorruptSuffix}");
                 continue;
             }
 
+            // The file's modification time is when it was stored: the age retention counts from, across restarts.
+            DateTimeOffset at = File.GetLastWriteTimeUtc(path);
             if (extension == RequestExtension)
             {
-                requests.Add((sequence, uuid));
+                requests.Add((sequence, uuid, frames!.Count > 0 ? Encoding.UTF8.GetString(frames[0]) : string.Empty, at));
             }
             else
             {
-                replies.Add(uuid);
+                replies.Add(uuid, at);
             }
         }
 
         var known = new HashSet<string>(requests.Select(r => r.Uuid), StringComparer.Ordinal);
-        foreach (string uuid in replies.Where(r => !known.Contains(r)))
+        foreach (string uuid in replies.Keys.Where(r => !known.Contains(r)))
         {
             File.Delete(PathOf(uuid, ReplyExtension));
             _log?.Invoke($"I: removed reply {uuid} whose request was closed");
         }
 
-        foreach (var (sequence, uuid) in requests)
+        foreach (var (sequence, uuid, service, at) in requests)
         {
             _lastSequence = Math.Max(_lastSequence, sequence);
-            if (!replies.Contains(uuid) && _pending.TryAdd(sequence, uuid))
+            if (replies.TryGetValue(uuid, out DateTimeOffset answered))
+            {
+                _answeredAt[uuid] = answered;
+            }
+            else if (_pending.TryAdd(sequence, uuid))
             {
                 _sequenceOf.Add(uuid, sequence);
+                _serviceOf[uuid] = service;
+                _storedAt[uuid] = at;
             }
         }
 

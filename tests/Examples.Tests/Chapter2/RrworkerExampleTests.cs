@@ -22,4 +22,28 @@ public class RrworkerExampleTests
         Assert.That(worker.WaitForExit(Chapter2Harness.Wait), Is.EqualTo(0), string.Join('\n', worker.Errors));
         Assert.That(worker.Lines, Is.EqualTo(Enumerable.Repeat("Received request: [Hello]", 3)));
     }
+
+    [TestCase("rrbroker")]
+    [TestCase("msgqueue")]
+    public void Rrworker_MultipartRequestThroughBroker_ReadsItWholeAndKeepsServing(string broker)
+    {
+        var frontend = Chapter2Harness.FreeEndpoint();
+        var backend = Chapter2Harness.FreeEndpoint();
+        using var brokerProcess = ZguideProcess.Start(broker, "--frontend", frontend.Bind, "--backend", backend.Bind);
+        using var worker = ZguideProcess.Start("rrworker", "--connect", backend.Connect, "--work-ms", "10");
+
+        using var context = new ZmqContext();
+        using var client = context.CreateSocket(ZmqSocketType.Req);
+        client.Connect(frontend.Connect);
+
+        // Two frames: a REP worker that reads only the first cannot reply (EFSM) and used to die of it.
+        client.SendMultipart(["Hello", "and more"]);
+        Assert.That(client.TryReceiveString(Chapter2Harness.Wait, out var first), Is.True, "the multipart request was answered");
+        client.Send("Hello");
+        Assert.That(client.TryReceiveString(Chapter2Harness.Wait, out var second), Is.True, "the next request was answered");
+
+        Assert.That(new[] { first, second }, Is.EqualTo(new[] { "World", "World" }));
+        Assert.That(worker.Lines, Is.EqualTo(Enumerable.Repeat("Received request: [Hello]", 2)));
+        Assert.That(worker.Errors, Is.Empty);
+    }
 }

@@ -17,16 +17,25 @@ internal sealed class ZguideProcess : IDisposable
     private readonly object _gate = new();
     private readonly TaskCompletionSource _stdoutClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private ZguideProcess(string[] arguments)
+    private ZguideProcess(string[] arguments, bool sigintIgnored = false)
     {
         Arguments = arguments;
-        var info = new ProcessStartInfo("dotnet")
+        var info = new ProcessStartInfo(sigintIgnored ? "/bin/sh" : "dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
+        if (sigintIgnored)
+        {
+            // The shell sets SIGINT to SIG_IGN and execs dotnet in its place (same pid): the
+            // disposition survives exec, as for a background job of a shell without job control.
+            info.ArgumentList.Add("-c");
+            info.ArgumentList.Add("trap '' INT; exec \"$0\" \"$@\"");
+            info.ArgumentList.Add("dotnet");
+        }
+
         info.ArgumentList.Add(Path.Combine(Zguide.Directory, "zguide.dll"));
         foreach (var argument in arguments)
         {
@@ -101,6 +110,9 @@ internal sealed class ZguideProcess : IDisposable
 
     /// <summary>Starts `zguide` with these arguments.</summary>
     public static ZguideProcess Start(params string[] arguments) => new(arguments);
+
+    /// <summary>Starts `zguide` with SIGINT ignored on entry (SIG_IGN inherited across exec; Unix only, through /bin/sh).</summary>
+    public static ZguideProcess StartWithSigintIgnored(params string[] arguments) => new(arguments, sigintIgnored: true);
 
     /// <summary>
     /// A tcp port that was free a moment ago on 127.0.0.1 (for examples that bind fixed endpoints).

@@ -1,5 +1,6 @@
 using System.Text;
 using ZmqNative.Patterns.Majordomo;
+using ZmqNative.Patterns.Tests.BinaryStar;
 
 namespace ZmqNative.Patterns.Tests.Majordomo;
 
@@ -184,6 +185,102 @@ public class MajordomoBrokerTests
         Assert.That(Text(client.Send("echo", "to the live one")), Is.EqualTo("to the live one"));
     }
 
+    [Test]
+    public void Broker_RequestsForServiceWithoutWorker_QueueBoundedPerServiceOldestDropped()
+    {
+        var (broker, endpoint) = StartBroker(new MajordomoBrokerOptions { MaxQueuedRequestsPerService = 5, MaxQueuedRequests = 100 });
+        using var client = RawDealer(endpoint);
+        for (int i = 1; i <= 20; i++)
+        {
+            client.SendMultipart([[], Encoding.ASCII.GetBytes(MajordomoProtocol.ClientHeader), Encoding.ASCII.GetBytes("nobody"), Encoding.ASCII.GetBytes($"r{i}")]);
+        }
+
+        WaitForCounter(() => broker.DroppedRequests == 15);
+        Assert.That(broker.QueuedRequests, Is.EqualTo(5));
+
+        // A worker that comes later gets what is left: the five newest (the oldest were dropped).
+        using var worker = RawDealer(endpoint);
+        worker.SendMultipart([[], Encoding.ASCII.GetBytes(MajordomoProtocol.WorkerHeader), [MajordomoProtocol.Ready], Encoding.ASCII.GetBytes("nobody")]);
+        var bodies = new List<string>();
+        while (bodies.Count < 5 && worker.TryReceiveMultipart(Wait, out var request))
+        {
+            if (request[2][0] == MajordomoProtocol.Request)
+            {
+                bodies.Add(Encoding.UTF8.GetString(request[^1]));
+                worker.SendMultipart([[], Encoding.ASCII.GetBytes(MajordomoProtocol.WorkerHeader), [MajordomoProtocol.Reply], request[3], [], request[^1]]);
+            }
+        }
+
+        Assert.That(bodies, Is.EqualTo(new[] { "r16", "r17", "r18", "r19", "r20" }));
+        Assert.That(broker.QueuedRequests, Is.Zero);
+    }
+
+    [Test]
+    public void Broker_RequestsForTwoServicesPastTotalBound_OldestOfAnyServiceDropped()
+    {
+        var (broker, endpoint) = StartBroker(new MajordomoBrokerOptions { MaxQueuedRequestsPerService = 100, MaxQueuedRequests = 8 });
+        using var client = RawDealer(endpoint);
+        foreach (string service in new[] { "a", "b" })
+        {
+            for (int i = 1; i <= 5; i++)
+            {
+                client.SendMultipart([[], Encoding.ASCII.GetBytes(MajordomoProtocol.ClientHeader), Encoding.ASCII.GetBytes(service), new byte[1000]]);
+            }
+        }
+
+        WaitForCounter(() => broker.DroppedRequests == 2);
+        Assert.That(broker.QueuedRequests, Is.EqualTo(8));
+        Assert.That(broker.QueuedBytes, Is.EqualTo(8 * (1000 + 5 /* the client's routing id */)));
+    }
+
+    [Test]
+    public void Broker_QueuedRequestsOlderThanExpiry_DroppedOnTheBrokersClock()
+    {
+        var clock = new ManualTimeProvider();
+        var (broker, endpoint) = StartBroker(new MajordomoBrokerOptions { RequestExpiry = TimeSpan.FromSeconds(10), TimeProvider = clock });
+        using var client = RawDealer(endpoint);
+        for (int i = 0; i < 3; i++)
+        {
+            client.SendMultipart([[], Encoding.ASCII.GetBytes(MajordomoProtocol.ClientHeader), Encoding.ASCII.GetBytes("nobody"), Encoding.ASCII.GetBytes("x")]);
+        }
+
+        WaitForCounter(() => broker.QueuedRequests == 3);
+        clock.Advance(TimeSpan.FromSeconds(11));
+        WaitForCounter(() => broker.QueuedRequests == 0);
+        Assert.That(broker.DroppedRequests, Is.EqualTo(3));
+    }
+
+    [Test]
+    public void Broker_MonotonicClockPassesLiveness_ExpiresSilentWorker()
+    {
+        // An hour-long heartbeat: only the broker's own clock (TimeProvider), never the wall clock, can expire the worker.
+        var clock = new ManualTimeProvider();
+        var (broker, endpoint) = StartBroker(new MajordomoBrokerOptions { HeartbeatInterval = TimeSpan.FromHours(1), TimeProvider = clock });
+        using var worker = RawDealer(endpoint);
+        worker.SendMultipart([[], Encoding.ASCII.GetBytes(MajordomoProtocol.WorkerHeader), [MajordomoProtocol.Ready], Encoding.ASCII.GetBytes("echo")]);
+        WaitForCounter(() => broker.WorkerCount == 1);
+
+        clock.Advance(TimeSpan.FromHours(4));
+        WaitForCounter(() => broker.WorkerCount == 0);
+    }
+
+    private (MajordomoBroker Broker, string Endpoint) StartBroker(MajordomoBrokerOptions options)
+    {
+        var broker = new MajordomoBroker(_context, options);
+        broker.Bind("tcp://127.0.0.1:*");
+        string endpoint = broker.LastEndpoint;
+        _tasks.Add(Task.Factory.StartNew(
+            () =>
+            {
+                using (broker)
+                {
+                    broker.Run(_stop.Token);
+                }
+            },
+            TaskCreationOptions.LongRunning));
+        return (broker, endpoint);
+    }
+
     private static string? Text(List<byte[]>? frames) => frames is { Count: > 0 } ? Encoding.UTF8.GetString(frames[0]) : null;
 
     private static MajordomoClientOptions ClientOptions() => new() { Timeout = TimeSpan.FromSeconds(5), Retries = 1 };
@@ -197,14 +294,20 @@ public class MajordomoBrokerTests
         }
     }
 
+    /// <summary>Waits (bounded, yielding the CPU) until a counter the broker's thread updates reaches a value.</summary>
+    private static void WaitForCounter(Func<bool> condition) =>
+        Assert.That(SpinWait.SpinUntil(condition, Wait), Is.True, "the broker's counters did not reach the expected values in time");
+
     private static void WaitUntilRegistered(MajordomoClient client, string service) =>
         WaitUntil(() => Text(client.Send(MajordomoProtocol.MmiService, service)) == "200");
 
-    private ZmqSocket RawDealer()
+    private ZmqSocket RawDealer() => RawDealer(_endpoint);
+
+    private ZmqSocket RawDealer(string endpoint)
     {
         var raw = _context.CreateSocket(ZmqSocketType.Dealer);
         raw.Linger = TimeSpan.Zero;
-        raw.Connect(_endpoint);
+        raw.Connect(endpoint);
         return raw;
     }
 

@@ -126,6 +126,97 @@ public class ParanoidPirateQueueTests
     }
 
     [Test]
+    public void Run_ClientRequestsWithoutDelimiter_DropsThemAndKeepsServing()
+    {
+        using var context = new ZmqContext();
+        using var stop = new CancellationTokenSource();
+        var events = new PirateEvents();
+        using var queue = new ParanoidPirateQueue(context, Inproc("pp-front"), Inproc("pp-back"), Options(events));
+        var running = Background(() => queue.Run(stop.Token));
+        var worker = Background(() => new ParanoidPirateWorker(context, queue.BackendEndpoint, new ParanoidPirateWorkerOptions { Identity = Bytes("ONLY"), HeartbeatInterval = TimeSpan.FromMilliseconds(100) })
+            .Run(body => [Bytes("ONLY:" + Text(body[0]))], stop.Token));
+        events.WaitFor(PirateEventKind.WorkerReady, "ONLY");
+
+        // A DEALER sends no empty delimiter: the queue reads [client][junk], [client][junk][more] and
+        // [client][""] (a delimiter and no body). None is a PPP request; the one worker must not be spent on them.
+        using (var rogue = context.CreateSocket(ZmqSocketType.Dealer))
+        {
+            rogue.Connect(queue.FrontendEndpoint);
+            rogue.Send("junk");
+            rogue.SendMultipart([Bytes("junk"), Bytes("more")]);
+            rogue.Send(ReadOnlySpan<byte>.Empty);
+            events.WaitFor(e => e.Frames is { } f && f.Count >= 2 && (f.Any(x => Text(x) == "junk") || f[^1].Length == 0)
+                && e.Kind is PirateEventKind.InvalidMessage or PirateEventKind.RequestRouted, 3);
+        }
+
+        using (var client = new LazyPirateClient(context, queue.FrontendEndpoint, new LazyPirateClientOptions { RequestTimeout = Wait, Attempts = 1 }))
+        {
+            Assert.That(client.TryRequest("good", out var reply), Is.True, "the queue still serves after malformed requests");
+            Assert.That(reply, Is.EqualTo("ONLY:good"));
+        }
+
+        stop.Cancel();
+        Join(running);
+        Join(worker);
+    }
+
+    [Test]
+    public void Run_BusyWorkerAnswersWithoutEnvelope_FreesTheWorker()
+    {
+        using var context = new ZmqContext();
+        using var stop = new CancellationTokenSource();
+        var events = new PirateEvents();
+
+        // A liveness far longer than the test, so the hand-driven worker never expires while it is silent.
+        var options = new ParanoidPirateQueueOptions { HeartbeatInterval = TimeSpan.FromSeconds(1), Liveness = 100, Observer = events.Observer };
+        using var queue = new ParanoidPirateQueue(context, Inproc("pp-front"), Inproc("pp-back"), options);
+        var running = Background(() => queue.Run(stop.Token));
+
+        using var odd = context.CreateSocket(ZmqSocketType.Dealer);
+        odd.RoutingId = Bytes("ODD");
+        odd.Connect(queue.BackendEndpoint);
+        odd.Send([ParanoidPirateProtocol.Ready]);
+        events.WaitFor(PirateEventKind.WorkerReady, "ODD");
+        using var client = context.CreateSocket(ZmqSocketType.Req);
+        client.Connect(queue.FrontendEndpoint);
+        client.Send("first");
+        Assert.That(ReceiveRequest(odd), Is.Not.Null);
+
+        // The worker answers with something that is not [client][""][reply]: dropped, but the worker is free.
+        odd.Send("no envelope");
+        events.WaitFor(PirateEventKind.InvalidMessage, "ODD");
+        using var second = context.CreateSocket(ZmqSocketType.Req);
+        second.Connect(queue.FrontendEndpoint);
+        second.Send("second");
+        var request = ReceiveRequest(odd);
+        Assert.That(request, Is.Not.Null, "the worker got the next request");
+        Assert.That(Text(request![^1]), Is.EqualTo("second"));
+
+        stop.Cancel();
+        Join(running);
+    }
+
+    /// <summary>The next request a hand-driven worker gets, skipping heartbeats; null if none comes within <see cref="PirateTesting.Wait"/>.</summary>
+    private static List<byte[]>? ReceiveRequest(ZmqSocket worker)
+    {
+        var deadline = DateTime.UtcNow + Wait;
+        for (var left = Wait; left > TimeSpan.Zero; left = deadline - DateTime.UtcNow)
+        {
+            if (!worker.TryReceiveMultipart(left, out var message))
+            {
+                return null;
+            }
+
+            if (message.Count > 1)
+            {
+                return message;
+            }
+        }
+
+        return null;
+    }
+
+    [Test]
     public void Constructor_ZeroLiveness_Throws()
     {
         using var context = new ZmqContext();

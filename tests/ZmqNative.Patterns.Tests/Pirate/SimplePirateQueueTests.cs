@@ -70,4 +70,62 @@ public class SimplePirateQueueTests
         Assert.That(result.ReplyText, Is.EqualTo("OK:x"));
         Assert.That(result.Attempts, Is.GreaterThanOrEqualTo(2), "the first copy went to the stuck worker, which had waited longest");
     }
+
+    [Test]
+    public void Run_ReadyFromMoreWorkersThanMaxWorkers_KeepsTheFirstAndRefusesTheRest()
+    {
+        using var context = new ZmqContext();
+        using var stop = new CancellationTokenSource();
+        var events = new PirateEvents();
+        using var queue = new SimplePirateQueue(context, Inproc("sp-front"), Inproc("sp-back"), new SimplePirateQueueOptions { Observer = events.Observer, MaxWorkers = 3 });
+        var running = Background(() => queue.Run(stop.Token));
+
+        // Five READYs from five identities (a flood of fake workers looks the same): three fit.
+        var fakes = Enumerable.Range(1, 5).Select(i =>
+        {
+            var fake = context.CreateSocket(ZmqSocketType.Req);
+            fake.RoutingId = Bytes($"F{i}");
+            fake.Connect(queue.BackendEndpoint);
+            fake.Send([ParanoidPirateProtocol.Ready]);
+            return fake;
+        }).ToList();
+        events.WaitFor(e => e.Kind is PirateEventKind.WorkerReady or PirateEventKind.InvalidMessage, 5);
+
+        Assert.That(events.All.Count(e => e.Kind == PirateEventKind.WorkerReady), Is.EqualTo(3));
+        Assert.That(SpinWait.SpinUntil(() => queue.WorkerCount == 3, Wait), Is.True, $"WorkerCount is {queue.WorkerCount}");
+        stop.Cancel();
+        Join(running);
+        fakes.ForEach(f => f.Dispose());
+    }
+
+    [Test]
+    public void Run_ClientRequestWithoutDelimiter_DroppedWithoutTakingAWorker()
+    {
+        using var context = new ZmqContext();
+        using var stop = new CancellationTokenSource();
+        var events = new PirateEvents();
+        using var queue = new SimplePirateQueue(context, Inproc("sp-front"), Inproc("sp-back"), new SimplePirateQueueOptions { Observer = events.Observer });
+        var running = Background(() => queue.Run(stop.Token));
+        var worker = Background(() => new SimplePirateWorker(context, queue.BackendEndpoint, new SimplePirateWorkerOptions { Identity = Bytes("W") })
+            .Run(body => [Bytes("W:" + Text(body[0]))], stop.Token));
+        events.WaitFor(PirateEventKind.WorkerReady, "W");
+
+        using (var rogue = context.CreateSocket(ZmqSocketType.Dealer))
+        {
+            rogue.Connect(queue.FrontendEndpoint);
+            rogue.Send("junk");
+            events.WaitFor(e => e.Kind == PirateEventKind.InvalidMessage && e.Frames is { Count: 2 } f && Text(f[1]) == "junk");
+        }
+
+        using (var client = new LazyPirateClient(context, queue.FrontendEndpoint, new LazyPirateClientOptions { RequestTimeout = Wait, Attempts = 1 }))
+        {
+            Assert.That(client.TryRequest("good", out var reply), Is.True);
+            Assert.That(reply, Is.EqualTo("W:good"));
+        }
+
+        stop.Cancel();
+        Join(running);
+        Join(worker);
+        Assert.That(events.All.Count(e => e.Kind == PirateEventKind.RequestRouted), Is.EqualTo(1), "only the good request reached the worker");
+    }
 }

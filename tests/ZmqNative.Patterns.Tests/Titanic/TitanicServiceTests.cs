@@ -140,6 +140,61 @@ public class TitanicServiceTests
         }
     }
 
+    [Test]
+    public void Dispatch_PendingRequestsForServiceWithoutWorker_ReadsNoRequestFile()
+    {
+        var store = new TitanicStore(_directory);
+        for (int i = 0; i < 3; i++)
+        {
+            store.StoreRequest([Text("nobody"), new byte[100_000]]);
+        }
+
+        var service = new TitanicService(_context, _endpoint, store, Options());
+        Background(() => service.Run(_stop.Token));
+
+        // Each pass asks the broker about "nobody" (404) and must leave the files alone.
+        Assert.That(SpinWait.SpinUntil(() => service.Passes >= 3, Patience), Is.True, "three dispatch passes");
+        Assert.That(store.RequestReads, Is.Zero);
+        Assert.That(store.PendingCount, Is.EqualTo(3));
+    }
+
+    [Test]
+    public void Dispatch_PendingOlderThanRetention_RemovedFromDisk()
+    {
+        var clock = new WallClock();
+        var store = new TitanicStore(_directory, timeProvider: clock);
+        string uuid = store.StoreRequest([Text("nobody"), Text("x")]);
+        clock.Advance(TimeSpan.FromHours(2));
+
+        var options = Options();
+        options.PendingRetention = TimeSpan.FromHours(1);
+        Background(() => new TitanicService(_context, _endpoint, store, options).Run(_stop.Token));
+
+        Assert.That(SpinWait.SpinUntil(() => store.PendingCount == 0, Patience), Is.True, "the expired request was removed");
+        Assert.That(File.Exists(Path.Combine(_directory, uuid + ".req")), Is.False);
+    }
+
+    [Test]
+    public void Request_StoreFull_500AndNothingStored()
+    {
+        var options = Options();
+        options.MaxStoredRequests = 1;
+        Background(() => new TitanicService(_context, _endpoint, new TitanicStore(_directory), options).Run(_stop.Token));
+        using var raw = new MajordomoClient(_context, _endpoint, new MajordomoClientOptions { Timeout = Patience, Retries = 1 });
+
+        Assert.That(Str(raw.Send(TitanicProtocol.RequestService, [Text("nobody"), Text("1")])![0]), Is.EqualTo("200"));
+        Assert.That(raw.Send(TitanicProtocol.RequestService, [Text("nobody"), Text("2")])!.Select(Str), Is.EqualTo(new[] { "500" }));
+        Assert.That(Directory.GetFiles(_directory), Has.Length.EqualTo(1));
+    }
+
+    private static TitanicOptions Options() => new()
+    {
+        HeartbeatInterval = Heartbeat,
+        ReconnectInterval = Heartbeat,
+        DispatchTimeout = TimeSpan.FromMilliseconds(500),
+        DispatchInterval = TimeSpan.FromMilliseconds(50),
+    };
+
     private TitanicClient NewClient() =>
         new(_context, _endpoint, new MajordomoClientOptions { Timeout = Patience, Retries = 1 });
 

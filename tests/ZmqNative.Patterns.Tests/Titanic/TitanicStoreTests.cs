@@ -197,6 +197,53 @@ public class TitanicStoreTests
         }
     }
 
+    [Test]
+    public void RemoveExpired_PendingOlderThanRetention_RemovedFromDiskAndUnknown()
+    {
+        var clock = new WallClock();
+        var store = new TitanicStore(_directory, timeProvider: clock);
+        string old1 = store.StoreRequest([Text("nobody"), Text("1")]);
+        string old2 = store.StoreRequest([Text("nobody"), Text("2")]);
+        clock.Advance(TimeSpan.FromHours(2));
+        string fresh = store.StoreRequest([Text("nobody"), Text("3")]);
+
+        Assert.That(store.RemoveExpired(TimeSpan.FromHours(1), Timeout.InfiniteTimeSpan), Is.EqualTo(2));
+
+        Assert.That(store.PendingRequests(), Is.EqualTo(new[] { fresh }));
+        Assert.That(store.GetReply(old1, out _), Is.EqualTo(TitanicStatus.Unknown));
+        Assert.That(store.PendingService(old2), Is.Null);
+        Assert.That(Directory.GetFiles(_directory).Select(Path.GetFileName), Is.EqualTo(new[] { fresh + ".req" }));
+    }
+
+    [Test]
+    public void RemoveExpired_AnsweredAndNeverClosed_RequestAndReplyRemovedAfterReplyRetention()
+    {
+        var clock = new WallClock();
+        var store = new TitanicStore(_directory, timeProvider: clock);
+        string uuid = store.StoreRequest([Text("echo"), Text("x")]);
+        Assert.That(store.StoreReply(uuid, [Text("x")]), Is.True);
+        Assert.That(store.StoredCount, Is.EqualTo(1));
+
+        Assert.That(store.RemoveExpired(TimeSpan.FromHours(1), TimeSpan.FromHours(1)), Is.Zero, "not yet");
+        clock.Advance(TimeSpan.FromHours(2));
+        Assert.That(store.RemoveExpired(Timeout.InfiniteTimeSpan, TimeSpan.FromHours(1)), Is.EqualTo(1));
+
+        Assert.That(store.GetReply(uuid, out _), Is.EqualTo(TitanicStatus.Unknown));
+        Assert.That(store.StoredCount, Is.Zero);
+        Assert.That(Directory.GetFiles(_directory), Is.Empty);
+    }
+
+    [Test]
+    public void PendingService_AfterRestart_ComesFromTheIndexWithoutReadingTheRequest()
+    {
+        string uuid = new TitanicStore(_directory).StoreRequest([Text("svc"), new byte[100_000]]);
+
+        var reopened = new TitanicStore(_directory);
+
+        Assert.That(reopened.PendingService(uuid), Is.EqualTo("svc"));
+        Assert.That(reopened.RequestReads, Is.Zero);
+    }
+
     private static byte[] Text(string text) => Encoding.UTF8.GetBytes(text);
 
     private static Action<string> Crash(string at) => point =>
