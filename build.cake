@@ -8,6 +8,8 @@
 //   ./build.sh --target=Pack       make NuGet packages in artifacts/packages/ (--rids=all: cross-build every runtime id first)
 //   ./build.sh --target=Bench      run zmqperf and libzmq's own perf tools side by side (bench/compare.sh), medians and ratios
 //   ./build.sh --target=Demo       run the demo: `zguide version`, then `zguide demo` (every pattern end to end)
+//   ./build.sh --target=Fuzz       the long fuzz run: --fuzz-minutes=N (default 10) of hostile traffic over every server,
+//                                  a fresh seed each run (--fuzz-seed=N replays one); see docs/fuzzing.md
 // Options: --configuration=Release|Debug, --rid=<rid> (default: this machine's),
 //   --rids=all|<rid>,<rid>  runtime ids Pack builds besides this machine's (default: none; Pack
 //                           always packs every native build already in native/out/).
@@ -218,6 +220,37 @@ Task("Demo")
 {
     Run("dotnet", $"src/Examples/bin/{configuration}/net10.0/zguide.dll version");
     Run("dotnet", $"src/Examples/bin/{configuration}/net10.0/zguide.dll demo");
+});
+
+Task("Fuzz")
+    .Description("The long fuzz run (docs/fuzzing.md): --fuzz-minutes=N (default 10) of malformed traffic split over every server, fresh seed unless --fuzz-seed=N.")
+    .IsDependentOn("Build")
+    .Does(() =>
+{
+    var minutes = Argument("fuzz-minutes", 10.0);
+    // Each case stops at its own share of the time; a test's cap is 10 minutes (26 cases), so 3 hours is the most one run can take.
+    if (minutes <= 0 || minutes > 180)
+    {
+        throw new Exception($"--fuzz-minutes takes more than 0 and at most 180 (got {minutes})");
+    }
+
+    var seedArgument = Argument("fuzz-seed", "");
+    var seed = seedArgument.Length > 0 ? int.Parse(seedArgument, System.Globalization.CultureInfo.InvariantCulture) : System.Security.Cryptography.RandomNumberGenerator.GetInt32(int.MaxValue);
+    Console.WriteLine($"fuzz: {minutes} minutes of traffic, seed {seed} (replay: ./build.sh --target=Fuzz --fuzz-minutes={minutes} --fuzz-seed={seed})");
+    var exit = StartProcess("dotnet", new ProcessSettings
+    {
+        Arguments = $"test tests/ZmqNative.Fuzz.Tests -c {configuration} --no-build --logger \"console;verbosity=detailed\"",
+        WorkingDirectory = root,
+        EnvironmentVariables = new Dictionary<string, string>
+        {
+            ["ZMQNATIVE_FUZZ_SECONDS"] = (minutes * 60).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["ZMQNATIVE_FUZZ_SEED"] = seed.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        },
+    });
+    if (exit != 0)
+    {
+        throw new Exception($"the fuzz run failed (seed {seed}; replay: ./build.sh --target=Fuzz --fuzz-minutes={minutes} --fuzz-seed={seed})");
+    }
 });
 
 Task("Default").IsDependentOn("Test");
