@@ -382,6 +382,13 @@ public sealed class MajordomoBroker : IDisposable
                 {
                     Log("E: invalid REPLY (no client envelope), dropped");
                 }
+                else if (_waiting.Contains(worker!))
+                {
+                    // A REPLY from a worker that holds no request is unexpected (RFC 7: DISCONNECT).
+                    // Accepting it would list the worker as waiting twice, and its expiry would then
+                    // count it out of its service twice and forget a service that still has workers.
+                    Delete(worker!, disconnect: true);
+                }
                 else
                 {
                     // [sender][empty][MDPW01][REPLY][client][empty][body...] -> [client][empty][MDPC01][service][body...]

@@ -162,6 +162,31 @@ public class MajordomoBrokerTests
     }
 
     [Test]
+    public void Broker_ReplyFromIdleWorker_DisconnectAndServiceKeepsServing()
+    {
+        // Found by the fuzz suite: a REPLY from a worker holding no request listed it as waiting
+        // twice; its expiry then counted it out of "echo" twice and forgot the service while the
+        // real echo worker still waited in it, so no later echo request was ever served.
+        StartWorker("echo", s => s);
+        using var client = new MajordomoClient(_context, _endpoint, ClientOptions());
+        WaitUntilRegistered(client, "echo");
+        using var raw = RawDealer();
+        byte[] header = Encoding.ASCII.GetBytes(MajordomoProtocol.WorkerHeader);
+        raw.SendMultipart([[], header, [MajordomoProtocol.Ready], Encoding.ASCII.GetBytes("echo")]);
+        raw.SendMultipart([[], header, [MajordomoProtocol.Reply], Encoding.ASCII.GetBytes("nobody"), [], Encoding.ASCII.GetBytes("unasked")]);
+
+        bool disconnected = false;
+        var deadline = DateTime.UtcNow + Wait;
+        while (!disconnected && raw.TryReceiveMultipart(deadline - DateTime.UtcNow, out var frames))
+        {
+            disconnected = frames![2].SequenceEqual(new[] { MajordomoProtocol.Disconnect }); // heartbeats come first
+        }
+
+        Assert.That(disconnected, Is.True, "an unexpected REPLY is answered with DISCONNECT (RFC 7)");
+        Assert.That(Text(client.Send("echo", "still served")), Is.EqualTo("still served"));
+    }
+
+    [Test]
     public void Broker_ReadyForMmiService_Disconnect()
     {
         using var raw = RawDealer();
