@@ -77,7 +77,9 @@ public class GeneratedLayerTests
             .ToList();
         Assert.That(exported, Does.Contain("zmq_ctx_new").And.Contain("zmq_msg_init"), "the symbol table reader found no zmq functions");
 
-        var declared = GeneratedEntryPoints().ToHashSet(StringComparer.Ordinal);
+        // Our one addition to libzmq's exports (native/patches/report-patch-level.patch) is not in
+        // zmq.h, so it is declared by hand beside ZmqNativeLibrary, not generated.
+        var declared = GeneratedEntryPoints().Append("zmq_zmqnative_patch_level").ToHashSet(StringComparer.Ordinal);
         Assert.That(exported.Where(name => !declared.Contains(name)), Is.Empty, "exported by libzmq.so but not declared in LibZmq.g.cs");
     }
 
