@@ -36,11 +36,6 @@ internal readonly struct Deadline
     public static Deadline FromMilliseconds(int timeoutMs) =>
         timeoutMs < 0 ? Infinite : new(Stopwatch.GetTimestamp(), timeoutMs);
 
-    /// <summary>From a start taken earlier with <see cref="Stopwatch.GetTimestamp"/>.</summary>
-    /// <param name="start">When the call began.</param>
-    /// <param name="timeoutMs">The timeout in milliseconds: -1 infinite.</param>
-    public static Deadline Since(long start, int timeoutMs) => timeoutMs < 0 ? Infinite : new(start, timeoutMs);
-
     /// <summary>Milliseconds left (at least 1 while not passed), 0 when passed, -1 for infinite.</summary>
     public int RemainingMilliseconds()
     {

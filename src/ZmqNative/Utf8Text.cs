@@ -47,7 +47,7 @@ internal ref struct Utf8Z
     /// <summary>Converts <paramref name="text"/>.</summary>
     /// <param name="text">The text.</param>
     /// <param name="paramName">The parameter the text came in.</param>
-    public Utf8Z(string text, string paramName)
+    public Utf8Z(string? text, string paramName)
     {
         Utf8Text.Check(text, paramName);
         int max = Encoding.UTF8.GetMaxByteCount(text.Length) + 1;

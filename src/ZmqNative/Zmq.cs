@@ -46,7 +46,6 @@ public static class Zmq
     /// <exception cref="ArgumentException">The name contains a NUL character.</exception>
     public static bool Has(string capability)
     {
-        Utf8Text.Check(capability, nameof(capability)); // zmq_has reads a C string
         if (HasExactly(capability))
         {
             return true;
@@ -59,17 +58,8 @@ public static class Zmq
 
     private static unsafe bool HasExactly(string capability)
     {
-        // Capability names are short ASCII words; a bounded stack buffer avoids allocation.
-        int max = Encoding.UTF8.GetMaxByteCount(capability.Length) + 1;
-        if (max > 256)
-        {
-            return false;
-        }
-
-        Span<byte> utf8 = stackalloc byte[max];
-        int length = Encoding.UTF8.GetBytes(capability, utf8);
-        utf8[length] = 0;
-        fixed (byte* p = utf8)
+        using var utf8 = new Utf8Z(capability, nameof(capability)); // zmq_has reads a C string
+        fixed (byte* p = utf8.Bytes)
         {
             return LibZmq.zmq_has(p) != 0;
         }

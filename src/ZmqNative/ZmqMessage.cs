@@ -165,17 +165,15 @@ public sealed unsafe class ZmqMessage : IDisposable
         {
             // zmq_msg_set_group reads at most ZMQ_GROUP_MAX_LENGTH bytes (strnlen) and silently
             // drops the rest, and a NUL would end the name early: refuse both instead.
-            Utf8Text.Check(value, nameof(value));
-            int length = Encoding.UTF8.GetByteCount(value);
+            using var utf8 = new Utf8Z(value, nameof(value));
+            int length = utf8.Bytes.Length - 1;
             if (length > MaxGroupLength)
             {
                 throw new ArgumentException(
                     $"a group is at most {MaxGroupLength} bytes of UTF-8 (ZMQ_GROUP_MAX_LENGTH); this one has {length} bytes", nameof(value));
             }
 
-            Span<byte> utf8 = stackalloc byte[MaxGroupLength + 1];
-            utf8[Encoding.UTF8.GetBytes(value, utf8)] = 0;
-            fixed (byte* p = utf8)
+            fixed (byte* p = utf8.Bytes)
             {
                 if (LibZmq.zmq_msg_set_group(Pointer, p) != 0)
                 {
@@ -198,7 +196,6 @@ public sealed unsafe class ZmqMessage : IDisposable
     /// <exception cref="ArgumentException">The name contains a NUL character.</exception>
     public string? GetProperty(string name)
     {
-        Utf8Text.Check(name, nameof(name)); // zmq_msg_gets reads a C string
         string? value = GetPropertyExactly(name);
         // zmq_msg_gets(3) documents "Routing-Id" with "Identity" as a deprecated alias, but libzmq
         // 4.3.4 stores the ZMTP property under "Identity" and its alias lookup only runs from
@@ -213,9 +210,8 @@ public sealed unsafe class ZmqMessage : IDisposable
 
     private string? GetPropertyExactly(string name)
     {
-        byte[] utf8 = new byte[Encoding.UTF8.GetByteCount(name) + 1];
-        Encoding.UTF8.GetBytes(name, utf8);
-        fixed (byte* p = utf8)
+        using var utf8 = new Utf8Z(name, nameof(name)); // zmq_msg_gets reads a C string
+        fixed (byte* p = utf8.Bytes)
         {
             byte* value = LibZmq.zmq_msg_gets(Pointer, p);
             return value is null ? null : Marshal.PtrToStringUTF8((nint)value);

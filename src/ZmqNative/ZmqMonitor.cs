@@ -243,10 +243,10 @@ public sealed unsafe class ZmqMonitor : IDisposable
 
     private void Start()
     {
-        var utf8 = Encoding.UTF8.GetBytes(Endpoint + "\0");
+        using var utf8 = new Utf8Z(Endpoint, nameof(Endpoint));
         using var lease = MonitoredSocket.Enter();
         int rc;
-        fixed (byte* endpoint = utf8)
+        fixed (byte* endpoint = utf8.Bytes)
         {
             rc = _eventVersion == 1
                 ? LibZmq.zmq_socket_monitor(lease.Socket, endpoint, (int)Events)
