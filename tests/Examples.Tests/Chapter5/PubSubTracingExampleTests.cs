@@ -14,7 +14,7 @@ public class PubSubTracingExampleTests
     [Test]
     public void Espresso_ProxyWithCapture_PrintsTheSubscriptionsAndTheMessagesThatPassed()
     {
-        int port = Chapter5Ports.FreeTriple();
+        int port = ZguideProcess.FreeTriple();
 
         var result = Zguide.Run(["espresso", "--port", port.ToString(), "--frames", "8", "--interval-ms", "10"], Wait);
 

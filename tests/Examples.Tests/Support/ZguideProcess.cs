@@ -125,19 +125,46 @@ internal sealed class ZguideProcess : IDisposable
         for (int attempt = 0; attempt < 200; attempt++)
         {
             int port = Random.Shared.Next(20000, 32000);
-            try
+            if (IsFree(port))
             {
-                using var listener = new TcpListener(IPAddress.Loopback, port);
-                listener.Start();
                 return port;
-            }
-            catch (SocketException)
-            {
-                // in use: draw again
             }
         }
 
         throw new InvalidOperationException("no free tcp port found in 20000-31999 after 200 tries");
+    }
+
+    /// <summary>
+    /// A port P such that P, P + 1 and P + 2 were all free a moment ago, drawn as <see cref="FreePort"/>
+    /// draws: the Guide's chapter 5 servers (Clone) use a port and the next two.
+    /// </summary>
+    public static int FreeTriple()
+    {
+        for (int attempt = 0; attempt < 200; attempt++)
+        {
+            int port = FreePort();
+            if (port + 2 < 32000 && IsFree(port + 1) && IsFree(port + 2))
+            {
+                return port;
+            }
+        }
+
+        throw new InvalidOperationException("no three consecutive free ports found");
+    }
+
+    /// <summary>Whether <paramref name="port"/> on 127.0.0.1 can be bound right now.</summary>
+    public static bool IsFree(int port)
+    {
+        try
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Waits until at least <paramref name="count"/> stdout lines match, at most <paramref name="timeout"/>; fails the test otherwise.</summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using ZmqNative.Examples.Tests.Support;
 using ZmqNative.Patterns.Clone;
 
 namespace ZmqNative.Patterns.Tests.Clone;
@@ -149,6 +150,9 @@ public class CloneServerTests
             CloneTesting.Until(() => client.Events.Any(e => e.Kind == CloneClientEventKind.FailingOver), "the client to notice", client.Signal);
             Assert.That(client.Client.Set("while-down", "2"), Is.True);
 
+            // libzmq closes the first server's listeners in its I/O thread after zmq_close returns:
+            // bind again once they are gone (seen: EADDRINUSE when binding at once).
+            CloneTesting.Until(() => ZguideProcess.IsFree(port) && ZguideProcess.IsFree(port + 1) && ZguideProcess.IsFree(port + 2), "the first server's ports to close");
             using var second = new RunningCloneServer(context, port);
             CloneTesting.Until(() => client.Client.Get("while-down") == "2", "the set made while the server was down", client.Signal);
             Assert.That(client.Map(), Is.EqualTo(new Dictionary<string, string> { ["while-down"] = "2" }), "the restarted server's map: the old one died with it");

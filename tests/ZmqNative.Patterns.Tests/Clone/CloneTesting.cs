@@ -14,19 +14,7 @@ internal static class CloneTesting
     public static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
 
     /// <summary>A port P such that P, P + 1 and P + 2 were free a moment ago.</summary>
-    public static int FreeTriple()
-    {
-        for (int attempt = 0; attempt < 200; attempt++)
-        {
-            int port = ZguideProcess.FreePort();
-            if (port + 2 < 32000 && IsFree(port + 1) && IsFree(port + 2))
-            {
-                return port;
-            }
-        }
-
-        throw new InvalidOperationException("no three consecutive free ports found");
-    }
+    public static int FreeTriple() => ZguideProcess.FreeTriple();
 
     /// <summary>The address a client uses for a server on <paramref name="port"/>.</summary>
     public static CloneServerAddress Address(int port) => new("tcp://127.0.0.1", port);
@@ -50,20 +38,6 @@ internal static class CloneTesting
             {
                 signal.WaitOne(50);
             }
-        }
-    }
-
-    private static bool IsFree(int port)
-    {
-        try
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, port);
-            listener.Start();
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
         }
     }
 }
