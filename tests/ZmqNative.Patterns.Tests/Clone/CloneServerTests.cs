@@ -76,6 +76,8 @@ public class CloneServerTests
 
         CloneTesting.Until(() => client.Client.Get("ephemeral") is not null, "the ephemeral value", client.Signal);
         CloneTesting.Until(() => client.Client.Get("ephemeral") is null, "the ephemeral value to expire", client.Signal);
+        // The server reports the expiry after it has published the delete, so a client can see the delete first.
+        CloneTesting.Until(() => server.Events.Any(e => e.Kind == CloneServerEventKind.Expired), "the server's expiry event");
         Assert.That(server.Events.Where(e => e.Kind == CloneServerEventKind.Expired).Select(e => e.Key), Is.EqualTo(new[] { "ephemeral" }));
         Assert.That(client.Map(), Is.EqualTo(new Dictionary<string, string> { ["durable"] = "stays" }));
         using var late = new RecordingClient(context, null, CloneTesting.Address(port));
