@@ -13,6 +13,21 @@ internal static class PirateConsole
     /// <summary>Whether <c>-v</c> or <c>--verbose</c> was given.</summary>
     public static bool Verbose(ExampleArgs a) => a.Flag("verbose") | a.Positional.Contains("-v");
 
+    /// <summary>
+    /// <c>--max-message-kb N</c> of the Pirate queues: the largest frame a peer may send, in KiB
+    /// (default 1024, the library's 1 MiB; 0: no limit). A larger frame disconnects its sender.
+    /// </summary>
+    public static long? MaxMessageSize(ExampleArgs a)
+    {
+        int kib = a.Int("max-message-kb", (int)(ParanoidPirateProtocol.DefaultMaxMessageSize >> 10));
+        if (kib < 0)
+        {
+            throw new ExampleUsageException("--max-message-kb takes 0 (no limit) or more");
+        }
+
+        return kib == 0 ? null : (long)kib << 10;
+    }
+
     /// <summary>The positional words other than <c>-v</c> (the Freelance examples' endpoints).</summary>
     public static List<string> Words(ExampleArgs a) => a.Positional.Where(p => p != "-v").ToList();
 

@@ -11,7 +11,7 @@ namespace ZmqNative.Examples.Chapter4;
 /// messages. Runs until Ctrl-C.
 /// </summary>
 [Example("ppqueue", 4, "Paranoid Pirate queue: load balancing with heartbeats both ways and worker expiry (RFC 6/PPP)",
-    "zguide ppqueue [--frontend tcp://*:5555] [--backend tcp://*:5556] [--heartbeat-ms 1000] [--liveness 3] [-v]")]
+    "zguide ppqueue [--frontend tcp://*:5555] [--backend tcp://*:5556] [--heartbeat-ms 1000] [--liveness 3] [--max-message-kb 1024] [-v]")]
 internal static class PpqueueExample
 {
     public static int Run(string[] args)
@@ -21,6 +21,7 @@ internal static class PpqueueExample
         string backend = a.Text("backend", ParanoidPirateQueue.DefaultBackend);
         int heartbeat = a.Int("heartbeat-ms", 1000);
         int liveness = a.Int("liveness", ParanoidPirateProtocol.DefaultLiveness);
+        long? maxMessageSize = PirateConsole.MaxMessageSize(a);
         bool verbose = PirateConsole.Verbose(a);
         a.RejectUnknown();
         if (heartbeat < 1 || liveness < 1)

@@ -9,7 +9,7 @@ namespace ZmqNative.Examples.Chapter4;
 /// Lazy Pirate client's retries do the work. Runs until Ctrl-C. <c>-v</c> traces the messages it routes.
 /// </summary>
 [Example("spqueue", 4, "Simple Pirate queue: a load-balancing ROUTER-ROUTER broker for lpclient and spworker",
-    "zguide spqueue [--frontend tcp://*:5555] [--backend tcp://*:5556] [-v]")]
+    "zguide spqueue [--frontend tcp://*:5555] [--backend tcp://*:5556] [--max-message-kb 1024] [-v]")]
 internal static class SpqueueExample
 {
     public static int Run(string[] args)
@@ -17,11 +17,13 @@ internal static class SpqueueExample
         var a = ExampleArgs.Parse(args, "verbose");
         string frontend = a.Text("frontend", SimplePirateQueue.DefaultFrontend);
         string backend = a.Text("backend", SimplePirateQueue.DefaultBackend);
+        long? maxMessageSize = PirateConsole.MaxMessageSize(a);
         bool verbose = PirateConsole.Verbose(a);
         a.RejectUnknown();
 
         var options = new SimplePirateQueueOptions
         {
+            MaxMessageSize = maxMessageSize,
             Observer = e =>
             {
                 if (e.Kind == PirateEventKind.InvalidMessage)

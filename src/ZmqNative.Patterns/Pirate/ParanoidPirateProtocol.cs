@@ -24,6 +24,12 @@ public static class ParanoidPirateProtocol
     /// <summary>The Guide's HEARTBEAT_LIVENESS: 3 missed heartbeats ("3-5 is reasonable").</summary>
     public const int DefaultLiveness = 3;
 
+    /// <summary>
+    /// The largest frame, in bytes, both Pirate queues accept from a peer unless told otherwise: 1 MiB
+    /// (not the Guide's: its queues take any size). See <see cref="ParanoidPirateQueueOptions.MaxMessageSize"/>.
+    /// </summary>
+    public const long DefaultMaxMessageSize = 1 << 20;
+
     /// <summary>The Guide's INTERVAL_INIT: the first reconnect delay, 1000 ms.</summary>
     public static TimeSpan DefaultReconnectInterval { get; } = TimeSpan.FromMilliseconds(1000);
 

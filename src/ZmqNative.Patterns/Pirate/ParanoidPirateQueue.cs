@@ -13,12 +13,13 @@ public sealed class ParanoidPirateQueueOptions
     public Action<PirateEvent>? Observer { get; set; }
 
     /// <summary>
-    /// ZMQ_MAXMSGSIZE of both sockets: a peer that sends a larger frame is disconnected (zmq_setsockopt(3)).
-    /// Null (the default, libzmq's -1): no limit. Set it when clients are not trusted: while no worker is
-    /// idle, requests wait in ZeroMQ's pipes, up to ZMQ_RCVHWM messages per connected client, and this is
-    /// what bounds their size.
+    /// ZMQ_MAXMSGSIZE of both sockets, in bytes: a peer (over tcp:// or ipc://) that sends a larger
+    /// frame is disconnected and the frame never reaches a worker (zmq_setsockopt(3)). Default
+    /// <see cref="ParanoidPirateProtocol.DefaultMaxMessageSize"/> (1 MiB). While no worker is idle, requests wait
+    /// in ZeroMQ's pipes, up to ZMQ_RCVHWM messages per connected client, and this is what bounds
+    /// their size. Null: no limit (libzmq's -1), for clients you trust.
     /// </summary>
-    public long? MaxMessageSize { get; set; }
+    public long? MaxMessageSize { get; set; } = ParanoidPirateProtocol.DefaultMaxMessageSize;
 
     internal void Validate()
     {

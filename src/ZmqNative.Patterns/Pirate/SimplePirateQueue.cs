@@ -14,13 +14,8 @@ public sealed class SimplePirateQueueOptions
     /// </summary>
     public int MaxWorkers { get; set; } = 1_000;
 
-    /// <summary>
-    /// ZMQ_MAXMSGSIZE of both sockets: a peer that sends a larger frame is disconnected (zmq_setsockopt(3)).
-    /// Null (the default, libzmq's -1): no limit. Set it when clients are not trusted: while no worker is
-    /// idle, requests wait in ZeroMQ's pipes, up to ZMQ_RCVHWM messages per connected client, and this is
-    /// what bounds their size.
-    /// </summary>
-    public long? MaxMessageSize { get; set; }
+    /// <inheritdoc cref="ParanoidPirateQueueOptions.MaxMessageSize"/>
+    public long? MaxMessageSize { get; set; } = ParanoidPirateProtocol.DefaultMaxMessageSize;
 
     internal void Validate()
     {
