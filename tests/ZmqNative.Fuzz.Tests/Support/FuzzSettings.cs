@@ -3,8 +3,8 @@ using System.Globalization;
 namespace ZmqNative.Fuzz.Tests.Support;
 
 /// <summary>
-/// How long and with which seed the fuzz cases run. The default test run is bounded (about a
-/// minute of traffic in all, split over the cases) with a fixed seed, so a failure in CI is the
+/// How long and with which seed the fuzz cases run. The default test run is bounded (24 s of
+/// traffic in all, split over the cases; about a minute with set-up) with a fixed seed, so a failure in CI is the
 /// same traffic when replayed; `./build.sh --target=Fuzz --fuzz-minutes=N` sets the environment
 /// variables below for a long run with a fresh seed.
 /// </summary>
@@ -13,7 +13,7 @@ internal static class FuzzSettings
     /// <summary>Replays a run: the seed a failing case printed (its cases derive their own seeds from it).</summary>
     public const string SeedVariable = "ZMQNATIVE_FUZZ_SEED";
 
-    /// <summary>Total seconds of traffic over every case (the default run: 60).</summary>
+    /// <summary>Total seconds of traffic over every case (the default run: 24).</summary>
     public const string SecondsVariable = "ZMQNATIVE_FUZZ_SECONDS";
 
     /// <summary>The number of fuzz cases the total is split over; a test keeps this in step with the cases.</summary>
@@ -24,7 +24,7 @@ internal static class FuzzSettings
 
     /// <summary>Total traffic time over every case.</summary>
     public static TimeSpan Total { get; } = TimeSpan.FromSeconds(
-        double.TryParse(Environment.GetEnvironmentVariable(SecondsVariable), NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds) && seconds > 0 ? seconds : 60);
+        double.TryParse(Environment.GetEnvironmentVariable(SecondsVariable), NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds) && seconds > 0 ? seconds : 24);
 
     /// <summary>Whether this is a long run (the Fuzz target), which also sends larger oversized frames.</summary>
     public static bool Long => Total > TimeSpan.FromSeconds(120);
