@@ -65,8 +65,9 @@ public sealed class MajordomoBrokerOptions
 /// workers, 404 otherwise; 501 for any other mmi.* name).
 /// </summary>
 /// <remarks>
-/// <para>Survives: workers that crash, hang or disconnect (no heartbeat for Liveness × HeartbeatInterval and
-/// they are dropped; their later traffic is answered with DISCONNECT so they re-register), clients that
+/// <para>Survives: workers that crash, hang or disconnect (an idle worker with no heartbeat for Liveness ×
+/// HeartbeatInterval is dropped; any worker whose tcp:// or ipc:// connection ends is dropped at once, busy
+/// or not; their later traffic is answered with DISCONNECT so they re-register), clients that
 /// go away, and malformed messages (dropped, RFC 7 "invalid messages"). Does not survive: its own crash
 /// (queued requests are lost; workers re-register on their own and clients retry), and a request is
 /// lost when the worker holding it dies - MDP does not resend it (the client's timeout must cover
@@ -106,7 +107,16 @@ public sealed class MajordomoBroker : IDisposable
         _time = _options.TimeProvider;
         _socket = context.CreateSocket(ZmqSocketType.Router);
         _socket.Linger = TimeSpan.Zero;
+
+        // ZMQ_ROUTER_NOTIFY (draft) with ZMQ_NOTIFY_DISCONNECT (2): when a tcp:// or ipc:// peer's
+        // connection ends, the socket delivers [peer][""]. A busy worker sends no heartbeats (RFC 7), so
+        // without this a worker that died holding a request was never expired: it stayed counted by
+        // mmi.service, and a peer that registers, takes a request and disconnects, again and again,
+        // grew the broker's worker table without bound.
+        _socket.RouterNotify = NotifyDisconnect;
     }
+
+    private const int NotifyDisconnect = 2;
 
     /// <summary>The endpoint last bound (with the real port for tcp://...:*).</summary>
     public string LastEndpoint => _socket.LastEndpoint;
@@ -179,6 +189,19 @@ public sealed class MajordomoBroker : IDisposable
 
     private void Handle(List<byte[]> frames)
     {
+        if (frames.Count == 2 && frames[1].Length == 0)
+        {
+            // [peer][""]: the peer's connection has ended (ZMQ_ROUTER_NOTIFY), or a peer sent one empty
+            // frame, which is no MDP message either way: a worker it was is forgotten.
+            if (_workers.TryGetValue(Convert.ToHexString(frames[0]), out Worker? gone))
+            {
+                Log($"I: deleting disconnected worker: {gone.Id}");
+                Delete(gone, disconnect: false);
+            }
+
+            return;
+        }
+
         // Every peer message is [sender][empty][header]...: fewer frames or a non-empty delimiter is invalid (dropped).
         if (frames.Count < 3 || frames[1].Length != 0)
         {

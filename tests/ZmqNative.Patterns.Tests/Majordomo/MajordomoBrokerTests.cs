@@ -211,6 +211,34 @@ public class MajordomoBrokerTests
     }
 
     [Test]
+    public void Broker_BusyWorkerDisconnects_ForgottenAtOnce()
+    {
+        // A busy worker sends no heartbeats (RFC 7), so heartbeat expiry never covered it: a worker
+        // that died holding a request stayed counted by mmi.service for ever, and a peer repeating
+        // register, take a request, disconnect grew the broker's worker table without bound.
+        byte[] workerHeader = Encoding.ASCII.GetBytes(MajordomoProtocol.WorkerHeader);
+        var worker = RawDealer();
+        worker.SendMultipart([[], workerHeader, [MajordomoProtocol.Ready], Encoding.ASCII.GetBytes("busy")]);
+        using var client = new MajordomoClient(_context, _endpoint, ClientOptions());
+        WaitUntilRegistered(client, "busy");
+        using var rawClient = RawDealer();
+        rawClient.SendMultipart([[], Encoding.ASCII.GetBytes(MajordomoProtocol.ClientHeader), Encoding.ASCII.GetBytes("busy"), Encoding.ASCII.GetBytes("work")]);
+
+        bool gotRequest = false;
+        var deadline = DateTime.UtcNow + Wait;
+        while (!gotRequest && worker.TryReceiveMultipart(deadline - DateTime.UtcNow, out var frames))
+        {
+            gotRequest = frames![2].SequenceEqual(new[] { MajordomoProtocol.Request }); // heartbeats may come first
+        }
+
+        Assert.That(gotRequest, Is.True, "the raw worker did not get the request");
+        Assert.That(Text(client.Send(MajordomoProtocol.MmiService, "busy")), Is.EqualTo("200"), "busy, still registered");
+        worker.Dispose();
+
+        WaitUntil(() => Text(client.Send(MajordomoProtocol.MmiService, "busy")) == "404");
+    }
+
+    [Test]
     public void Broker_RequestsForServiceWithoutWorker_QueueBoundedPerServiceOldestDropped()
     {
         var (broker, endpoint) = StartBroker(new MajordomoBrokerOptions { MaxQueuedRequestsPerService = 5, MaxQueuedRequests = 100 });
