@@ -1,4 +1,4 @@
-using static ZmqNative.Tests.Patterns.PatternTesting;
+using static ZmqNative.Tests.SocketTypes.PatternTesting;
 
 namespace ZmqNative.Tests.Messages;
 

@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
-using static ZmqNative.Tests.Patterns.PatternTesting;
+using static ZmqNative.Tests.SocketTypes.PatternTesting;
 
 namespace ZmqNative.Tests.Messages;
 

@@ -1,5 +1,5 @@
 using System.Text;
-using static ZmqNative.Tests.Patterns.PatternTesting;
+using static ZmqNative.Tests.SocketTypes.PatternTesting;
 
 namespace ZmqNative.Tests.Messages;
 

@@ -6,6 +6,7 @@ namespace ZmqNative.Tests.Performance;
 /// for every socket (ZmqMessage.ManagedFreeInUse). Speed is measured by bench/, never here.
 /// </summary>
 [TestFixture]
+[CancelAfter(30_000)]
 public class ReceiveAttemptsTests
 {
     [Test]

@@ -1,6 +1,6 @@
-using static ZmqNative.Tests.Patterns.PatternTesting;
+using static ZmqNative.Tests.SocketTypes.PatternTesting;
 
-namespace ZmqNative.Tests.Patterns;
+namespace ZmqNative.Tests.SocketTypes;
 
 /// <summary>
 /// PUSH and PULL as RFC 30 (PIPELINE) specifies them, the behaviour libzmq's test_spec_pushpull

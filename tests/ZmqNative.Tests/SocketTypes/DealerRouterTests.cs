@@ -1,7 +1,7 @@
 using System.Text;
-using static ZmqNative.Tests.Patterns.PatternTesting;
+using static ZmqNative.Tests.SocketTypes.PatternTesting;
 
-namespace ZmqNative.Tests.Patterns;
+namespace ZmqNative.Tests.SocketTypes;
 
 /// <summary>
 /// DEALER and ROUTER as RFC 28 specifies them, the behaviour libzmq's test_spec_dealer,

@@ -1,7 +1,7 @@
 using System.Text;
-using static ZmqNative.Tests.Patterns.PatternTesting;
+using static ZmqNative.Tests.SocketTypes.PatternTesting;
 
-namespace ZmqNative.Tests.Patterns;
+namespace ZmqNative.Tests.SocketTypes;
 
 /// <summary>
 /// PUB/SUB and XPUB/XSUB as RFC 29 (PUB-SUB) specifies them: prefix filtering, several

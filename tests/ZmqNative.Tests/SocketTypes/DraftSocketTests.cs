@@ -1,7 +1,7 @@
 using System.Text;
-using static ZmqNative.Tests.Patterns.PatternTesting;
+using static ZmqNative.Tests.SocketTypes.PatternTesting;
 
-namespace ZmqNative.Tests.Patterns;
+namespace ZmqNative.Tests.SocketTypes;
 
 /// <summary>
 /// The draft socket types (libzmq's test_client_server and test_radio_dish): SERVER addresses

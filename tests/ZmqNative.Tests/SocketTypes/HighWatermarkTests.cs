@@ -1,6 +1,6 @@
-using static ZmqNative.Tests.Patterns.PatternTesting;
+using static ZmqNative.Tests.SocketTypes.PatternTesting;
 
-namespace ZmqNative.Tests.Patterns;
+namespace ZmqNative.Tests.SocketTypes;
 
 /// <summary>
 /// High-water marks (ZMQ_SNDHWM, ZMQ_RCVHWM) as libzmq's test_hwm checks them: over inproc the

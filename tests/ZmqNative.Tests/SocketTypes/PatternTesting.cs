@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace ZmqNative.Tests.Patterns;
+namespace ZmqNative.Tests.SocketTypes;
 
 /// <summary>Shared pieces of the behaviour tests: endpoints, bounded waits, and waiting on real signals instead of sleeping.</summary>
 internal static class PatternTesting
