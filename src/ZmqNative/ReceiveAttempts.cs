@@ -8,11 +8,9 @@ namespace ZmqNative;
 /// <remarks>
 /// A failed attempt is dear: on an empty queue libzmq polls its mailbox (a syscall), and when the
 /// peer shares the core, that return is where the scheduler switches to it. A request-reply waits
-/// on every receive: inproc_lat 1 B on one core (taskset -c 0, runs of 5-8 alternating rounds) was
-/// 1.14-1.17x C attempting every time, 1.02-1.08x never attempting, 1.07-1.10x skipping 16 after a
-/// miss (doubling the run while attempts keep missing: no better). A stream misses only when the
-/// receiver has caught up: tcp_thr 1 B, sides on separate cores (two 6-round runs), 0.95x C
-/// attempting every time or skipping 16, 0.90x never attempting.
+/// on every receive, so its attempts always miss and skipping them wins; a stream misses only when
+/// the receiver has caught up, so it keeps attempting. Skipping a fixed 16 came closest to the best
+/// of both (measurements: docs/bench/hot-path-decisions.md).
 /// </remarks>
 internal struct ReceiveAttempts
 {

@@ -69,8 +69,8 @@ public sealed unsafe class ZmqMessage : IDisposable
     /// <summary>
     /// Payloads shorter than this are copied by <see cref="ZeroCopy(ReadOnlyMemory{byte}, out ZmqMessageTracker)"/>
     /// instead of pinned: below it, copying costs less than the pin and the callback.
-    /// Default 16 KiB: in two runs of bench/zerocopy.sh (2-core x64 VM) zero-copy beat a copying
-    /// message from 16 KiB up over both inproc and tcp (over inproc alone from 1 to 4 KiB).
+    /// Default 16 KiB: where bench/zerocopy.sh found zero-copy starting to beat a copying message
+    /// over both inproc and tcp.
     /// </summary>
     public static int ZeroCopyThreshold { get; set; } = 16 * 1024;
 

@@ -519,9 +519,8 @@ public sealed unsafe partial class ZmqSocket
     // Each send and receive is a fast method holding only [SuppressGCTransition] calls (so the JIT
     // sets up no P/Invoke frame in it) and, for EAGAIN, EINTR and errors, a slow one with the full
     // blocking loop. The fast methods (and ZmqMessage.Rebuild) are AggressiveInlining: without a
-    // profile saying the caller's loop is hot (TieredPGO off) the JIT left them as calls, and
-    // inproc_thr 1 B on one core ran at 0.89x C with messages and 0.78x with spans; inlined,
-    // 0.95x and 0.90x. With the default TieredPGO they were inlined already (no change).
+    // profile saying the caller's loop is hot (TieredPGO off) the JIT left them as calls, which
+    // cost small-message throughput (docs/bench/hot-path-decisions.md).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool SendBytes(ReadOnlySpan<byte> data, int flags, bool throwOnAgain)
     {

@@ -13,7 +13,7 @@ namespace ZmqNative;
 /// thread at a time; it may move between threads when the handover is synchronised. Every call
 /// checks this with one interlocked exchange, in Debug and Release alike: a call that overlaps
 /// another call on the same socket throws <see cref="InvalidOperationException"/> instead of
-/// corrupting libzmq's state. The check costs about 20 ns per call (bench/micro,
+/// corrupting libzmq's state (its cost: bench/micro,
 /// HotPathSchemeBenchmarks). The draft thread-safe types (<see cref="IsThreadSafe"/>: CLIENT,
 /// SERVER, RADIO, DISH, SCATTER, GATHER, PEER, CHANNEL; zmq_socket(3)) are exempt: any number
 /// of threads may call them at once, and a count of the calls in progress keeps them open.</para>

@@ -5,14 +5,10 @@ namespace ZmqNative.Interop;
 
 // Twins of the hot send/receive calls without the GC transition: every send and every receive first
 // tries one non-blocking call with them (ZmqSocket.Messaging); only when that meets EAGAIN does a
-// blocking call make the ordinary one. ZmqMessage.Rebuild uses them too. bench/pinvoke-floor.sh
-// measured the transition as the gap to C for small inproc messages (1 byte, 10 M messages, medians
-// of 6 alternating runs: C 3.66 M msg/s, bare P/Invoke 0.62x, [SuppressGCTransition] on both
-// threads 0.99x, on the sender's calls only 0.86x, on the receiver's only 0.65x). Trying the
-// receive first (it was sender-only before) moved zmqperf inproc_thr 1 B from 0.83x to 1.09x of C
-// and tcp_thr 1 B from 0.96x to 1.03x; the failed attempt a request-reply receive now pays did not
-// show in inproc_lat or tcp_lat unpinned, but did with both threads on one core (inproc_lat 1 B
-// 1.14-1.17x C), so after a miss the next 16 blocking receives skip it (ReceiveAttempts.cs).
+// blocking call make the ordinary one. ZmqMessage.Rebuild uses them too. The transition is most of
+// the gap to C for small messages, on both the sending and the receiving thread; the attempt a
+// request-reply receive then pays in vain is why ReceiveAttempts skips it after a miss. The figures:
+// docs/bench/hot-path-decisions.md (bench/pinvoke-floor.sh, zmqperf).
 //
 // [SuppressGCTransition] requires calls that are short, never block and never call back into .NET.
 // The callers keep to that: sends and receives only with ZMQ_DONTWAIT (they return at once; EAGAIN
