@@ -1,3 +1,5 @@
+using ZmqNative.Patterns.Loop;
+
 namespace ZmqNative.Patterns.BinaryStar;
 
 /// <summary>Settings of a <see cref="BinaryStarServer"/>; the defaults are the Guide's (bstar.c).</summary>
@@ -243,7 +245,7 @@ public sealed class BinaryStarServer : IDisposable
     public void Run(CancellationToken cancellation = default)
     {
         var frontend = _frontend ?? throw new InvalidOperationException("register a voter before Run");
-        using var wake = Pirate.CancellationWake.Create(_context, cancellation);
+        using var wake = CancellationWake.Create(_context, cancellation);
         using var poller = new ZmqPoller();
         poller.Add(_stateSub, ZmqPollEvents.In);
         poller.Add(frontend, ZmqPollEvents.In);

@@ -1,4 +1,5 @@
 using System.Text;
+using ZmqNative.Patterns.Loop;
 using ZmqNative.Patterns.Pirate;
 
 namespace ZmqNative.Patterns.Freelance;

@@ -159,7 +159,7 @@ public sealed class MajordomoBroker : IDisposable
                     frames = null;
                 }
             }
-            catch (ZmqException e) when (e.Error == ZmqErrorCode.ETERM)
+            catch (ContextTerminatedException)
             {
                 return;
             }

@@ -30,19 +30,6 @@ public sealed class MajordomoClientOptions
             log(title + "\n" + MajordomoProtocol.Dump(frames));
         }
     }
-
-    internal static List<byte[]>? Unwrap(List<byte[]> frames, int first, string service, Action<string>? log)
-    {
-        // [MDPC01][service][body...] after the envelope: anything else is not a reply to us (RFC 7).
-        if (frames.Count < first + 2 || !MajordomoProtocol.Is(frames[first], MajordomoProtocol.ClientHeaderBytes)
-            || Encoding.UTF8.GetString(frames[first + 1]) != service)
-        {
-            log?.Invoke("E: invalid reply from broker, dropped");
-            return null;
-        }
-
-        return frames.GetRange(first + 2, frames.Count - first - 2);
-    }
 }
 
 /// <summary>
@@ -95,7 +82,7 @@ public sealed class MajordomoClient : IDisposable
             if (_socket.TryReceiveMultipart(_options.Timeout, out List<byte[]>? reply))
             {
                 _options.Trace("I: received reply:", reply!);
-                return MajordomoClientOptions.Unwrap(reply!, 0, service, _options.Log);
+                return MajordomoProtocol.UnwrapClientReply(reply!, 0, service, _options.Log);
             }
 
             // REQ cannot send again before a reply: a new socket is the only way to resend (the Guide's Lazy Pirate).
@@ -198,7 +185,7 @@ public sealed class MajordomoAsyncClient : IDisposable
         }
 
         string echoed = reply.Count > 2 ? Encoding.UTF8.GetString(reply[2]) : string.Empty;
-        return MajordomoClientOptions.Unwrap(reply, 1, service ?? echoed, _options.Log);
+        return MajordomoProtocol.UnwrapClientReply(reply, 1, service ?? echoed, _options.Log);
     }
 
     /// <summary>Closes the socket.</summary>

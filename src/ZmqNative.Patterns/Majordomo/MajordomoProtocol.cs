@@ -83,4 +83,21 @@ public static class MajordomoProtocol
     }
 
     internal static bool Is(byte[] frame, byte[] expected) => frame.AsSpan().SequenceEqual(expected);
+
+    /// <summary>
+    /// The body of a broker's reply to a client, <c>[MDPC01][service][body...]</c> from frame
+    /// <paramref name="first"/> on (after any envelope); null, logged and dropped, for anything else
+    /// or for another service's reply (RFC 7 MDP/Client).
+    /// </summary>
+    internal static List<byte[]>? UnwrapClientReply(List<byte[]> frames, int first, string service, Action<string>? log)
+    {
+        if (frames.Count < first + 2 || !Is(frames[first], ClientHeaderBytes)
+            || Encoding.UTF8.GetString(frames[first + 1]) != service)
+        {
+            log?.Invoke("E: invalid reply from broker, dropped");
+            return null;
+        }
+
+        return frames.GetRange(first + 2, frames.Count - first - 2);
+    }
 }

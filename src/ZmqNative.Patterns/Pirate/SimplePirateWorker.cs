@@ -1,3 +1,5 @@
+using ZmqNative.Patterns.Loop;
+
 namespace ZmqNative.Patterns.Pirate;
 
 /// <summary>Settings of a <see cref="SimplePirateWorker"/>.</summary>

@@ -1,4 +1,4 @@
-namespace ZmqNative.Patterns.Pirate;
+namespace ZmqNative.Patterns.Loop;
 
 /// <summary>
 /// Lets a poll loop wake up when a <see cref="CancellationToken"/> is cancelled, without ticking:
