@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
 # Makes sure commands are on PATH, installing their Debian packages when missing.
 #   native/need-packages.sh COMMAND:PACKAGE [COMMAND:PACKAGE ...]
+# A COMMAND of the form py.MODULE means "/usr/bin/python3 can import MODULE" (e.g. py.zmq:python3-zmq).
 # Installs with apt-get when running as root on Debian/Ubuntu; otherwise prints the exact
 # command to run and exits 1. Also usable as a library: `. native/need-packages.sh` defines need_pkgs.
 need_pkgs() {
   local missing=() pair cmd pkg
   for pair in "$@"; do
     cmd=${pair%%:*}; pkg=${pair#*:}
-    command -v "$cmd" >/dev/null 2>&1 || missing+=("$pkg")
+    if [ "${cmd#py.}" != "$cmd" ]; then
+      /usr/bin/python3 -c "import ${cmd#py.}" >/dev/null 2>&1 || missing+=("$pkg")
+    else
+      command -v "$cmd" >/dev/null 2>&1 || missing+=("$pkg")
+    fi
   done
   [ ${#missing[@]} -eq 0 ] && return 0
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then

@@ -558,7 +558,8 @@ public sealed class CloneServer : IDisposable
 
     private Entry NewEntry(KvMessage message)
     {
-        var ttl = message.TimeToLive();
+        // Wall-clock time only to read a Guide server's absolute expiry in a peer snapshot; expiry runs on Now().
+        var ttl = message.TimeToLive(_options.TimeProvider.GetUtcNow());
         long expiry = ttl is null ? 0 : Now() + Ms(ttl.Value);
         return new Entry(message, message.ToFrames(), expiry);
     }

@@ -148,17 +148,40 @@ public sealed class KvMessage
 
     /// <summary>
     /// The "ttl" property as a time to live (RFC 12: seconds; fractions accepted, as the Guide's Python does), or null
-    /// when there is none, it is zero, negative or not a number. Capped at one year.
+    /// when there is none, it is zero, negative or not a number. Capped at one year. A value of 10^9 or more is read
+    /// as the point in time the value expires (see <see cref="TimeToLive(DateTimeOffset)"/>), counted from now.
     /// </summary>
-    public TimeSpan? TimeToLive()
+    public TimeSpan? TimeToLive() => TimeToLive(DateTimeOffset.UtcNow);
+
+    /// <summary>
+    /// The "ttl" property as a time to live from <paramref name="now"/>, or null when there is none, it is zero,
+    /// negative or not a number. Capped at one year. The Guide's servers keep the expiry time itself in the property
+    /// of what they store, so their snapshots carry it (clonesrv5/clonesrv6: C in milliseconds since 1970, Python in
+    /// seconds): no time to live is 10^9 seconds (31 years) long, so a value from 10^12 is read as milliseconds since
+    /// 1970 and one from 10^9 as seconds since 1970; a time already past is <see cref="TimeSpan.Zero"/> (expire now).
+    /// </summary>
+    /// <param name="now">The wall clock, to turn a point in time into the time left.</param>
+    public TimeSpan? TimeToLive(DateTimeOffset now)
     {
+        const double Year = 365 * 24 * 3600.0;
         string? text = Property("ttl");
         if (text is null || !double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds) || !(seconds > 0))
         {
             return null;
         }
 
-        return TimeSpan.FromSeconds(Math.Min(seconds, 365 * 24 * 3600.0));
+        double nowSeconds = now.ToUnixTimeMilliseconds() / 1000.0;
+        if (seconds >= 1e12)
+        {
+            return TimeSpan.FromSeconds(Math.Clamp((seconds / 1000) - nowSeconds, 0, Year));
+        }
+
+        if (seconds >= 1e9)
+        {
+            return TimeSpan.FromSeconds(Math.Clamp(seconds - nowSeconds, 0, Year));
+        }
+
+        return TimeSpan.FromSeconds(Math.Min(seconds, Year));
     }
 
     /// <summary>The frames of a control message (KTHXBAI, HUGZ): no UUID, no properties.</summary>

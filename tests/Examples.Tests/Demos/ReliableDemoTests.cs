@@ -4,8 +4,8 @@ using ZmqNative.Examples.Tests.Support;
 namespace ZmqNative.Examples.Tests.Demos;
 
 /// <summary>
-/// `zguide demo` for the chapter-4 patterns: each ends OK, and its commentary shows the failure and the
-/// recovery really happened (a crash then a retry, a worker expiry, 200/404 lookups, a failover), in order.
+/// `zguide demo` for the chapter-4 patterns and chapter 5's Clone: each ends OK, and its commentary shows the failure
+/// and the recovery really happened (a crash then a retry, a worker expiry, 200/404 lookups, a failover), in order.
 /// </summary>
 [TestFixture]
 [CancelAfter(120_000)]
@@ -94,6 +94,82 @@ public class ReliableDemoTests
         Assert.That(after, Has.None.Contain("server-1"));
         Assert.That(lines.Count(l => Regex.IsMatch(l, "client +<- \"OK\" from server-")), Is.EqualTo(8));
         Assert.That(lines[^1], Does.Match("server-1 answered 3, then was stopped; the agent marked it dead \\d+ ms later"));
+    }
+
+    [Test]
+    public void Demo_Clone_BothClientsFailOverToTheBackupAndEndWithTheSameMap()
+    {
+        var lines = RunDemo("clone");
+
+        string primary = Regex.Match(lines[Index(lines, "primary +snapshots on port \\d+")], "port (\\d+)").Groups[1].Value;
+        string backup = Regex.Match(lines[Index(lines, "backup +snapshots on port \\d+")], "port (\\d+)").Groups[1].Value;
+        // The primary goes active when it hears the backup or, if a client's vote comes first, on that vote.
+        Index(lines, "primary +(connected to backup \\(passive\\)|request from client), ready as active");
+        Index(lines, "backup +connected to primary \\(active\\), ready as passive");
+        int follows = Index(lines, "backup +takes the active's snapshot \\(\\d+ keys, update \\d+\\) and follows its updates");
+        int stop = Index(lines, "primary +stops \\(as if it crashed\\)", after: follows);
+        // Threads tell their own steps in order, but one thread's line may come after another's that it caused (a
+        // server says "publishes" once it has sent), so only each thread's order and real causes are checked.
+        foreach (string client in new[] { "alice", "bob" })
+        {
+            Index(lines, $"{client} +has the snapshot from port {primary}: 0 keys");
+            for (int n = 1; n <= 3; n++)
+            {
+                Assert.That(lines, Has.One.Match($"{client} +<- update {n}: "), $"{client} got update {n} from the primary");
+            }
+        }
+
+        Assert.That(lines.Count(l => Regex.IsMatch(l, "primary +publishes update")), Is.EqualTo(3), "the primary published the three first updates and no more");
+        int failover = Index(lines, "backup +failover successful, ready as active", after: stop);
+        foreach (string client in new[] { "alice", "bob" })
+        {
+            int missed = Index(lines, $"{client} +no HUGZ from port {primary} for 500 ms: fails over", after: stop);
+            Index(lines, $"{client} +has the snapshot from port {backup}: \\d+ keys", after: Math.Max(missed, failover));
+        }
+
+        // alice's update made while no server was active reaches everyone through the backup (its pending list).
+        Index(lines, "backup +publishes update \\d+( from its pending list)?: /weather/paris", after: stop);
+
+        // The ephemeral value expires on whichever server is active then, and both clients apply that delete.
+        int expired = Index(lines, "(primary|backup) +/news/flash expired: publishes its delete as update \\d+");
+        string delete = Regex.Match(lines[expired], "as update (\\d+)").Groups[1].Value;
+        foreach (string client in new[] { "alice", "bob" })
+        {
+            Index(lines, $"{client} +<- update {delete}: /news/flash");
+            AssertSequencesRise(lines, client);
+        }
+
+        // Each client's own account of its replica, not just the demo's verdict: the same map, up to the same update.
+        string alice = Regex.Match(lines[Index(lines, "alice +holds up to update ")], "holds (.*)$").Groups[1].Value;
+        string bob = Regex.Match(lines[Index(lines, "bob +holds up to update ")], "holds (.*)$").Groups[1].Value;
+        Assert.That(bob, Is.EqualTo(alice), "the two replicas agree");
+        Assert.That(alice, Is.EqualTo($"up to update {delete}: /weather/oslo=snow, /weather/paris=rain"));
+        Assert.That(lines[^1], Does.EndWith("both clients failed over to the backup and hold the same map: /weather/oslo=snow, /weather/paris=rain"));
+    }
+
+    /// <summary>A client's snapshots and updates, in the order it told them, never go back (RFC 12: only newer updates are applied).</summary>
+    private static void AssertSequencesRise(string[] lines, string client)
+    {
+        long last = -1;
+        foreach (string line in lines)
+        {
+            var update = Regex.Match(line, $"^ +\\d+ ms  {client} +<- update (\\d+):");
+            var snapshot = Regex.Match(line, $"^ +\\d+ ms  {client} +has the snapshot from port \\d+: \\d+ keys up to update (\\d+)");
+            if (update.Success)
+            {
+                long sequence = long.Parse(update.Groups[1].Value);
+                Assert.That(sequence, Is.GreaterThan(last), $"{client} applied update {sequence} after {last}");
+                last = sequence;
+            }
+            else if (snapshot.Success)
+            {
+                long sequence = long.Parse(snapshot.Groups[1].Value);
+                Assert.That(sequence, Is.GreaterThanOrEqualTo(last), $"{client}'s snapshot at {sequence} after update {last}");
+                last = sequence;
+            }
+        }
+
+        Assert.That(last, Is.GreaterThan(0), $"{client} told its updates");
     }
 
     private static string[] RunDemo(string pattern)

@@ -61,4 +61,20 @@ public class KvMessageTests
 
         Assert.That(message.TimeToLive(), Is.EqualTo(seconds is null ? null : TimeSpan.FromSeconds(seconds.Value)));
     }
+
+    // The Guide's servers store the expiry time in "ttl" and send it so in snapshots: Python in seconds since 1970
+    // (clonesrv6.py, "%f"), C in milliseconds (clonesrv6.c, zclock_time). Read as a time to live they never expired
+    // on a backup of ours that took such a snapshot (seen with the Guide's Python primary and our backup).
+    [TestCase("1800000005.500000", 5.5)]
+    [TestCase("1800000005500", 5.5)]
+    [TestCase("1799999990.000000", 0.0)]
+    [TestCase("1799999990000", 0.0)]
+    [TestCase("1800100000", 100_000.0)]
+    public void TimeToLive_GuideServersAbsoluteExpiry_ReadAsTimeLeft(string ttl, double seconds)
+    {
+        var now = DateTimeOffset.FromUnixTimeSeconds(1_800_000_000);
+        var message = KvMessage.Create("k", "v"u8, 0, null, new Dictionary<string, string> { ["ttl"] = ttl });
+
+        Assert.That(message.TimeToLive(now), Is.EqualTo(TimeSpan.FromSeconds(seconds)));
+    }
 }
