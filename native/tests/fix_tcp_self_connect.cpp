@@ -5,8 +5,10 @@
 // it as a protocol error and stopped reconnecting for good, so a server that starts on that
 // port later is never reached. The test forces the self-connection with a source address
 // equal to the destination ("tcp://127.0.0.1:P;127.0.0.1:P") and passes when the socket
-// keeps retrying: it connects (to itself) a second time. (The failure itself raises no
-// monitor event: a socket type mismatch is not reported as a handshake failure in 4.3.4.)
+// keeps trying after the first self-connection: it connects again, or retries (a kernel that
+// keeps the closed connection in TIME_WAIT may refuse the same address pair for a while).
+// (The failure itself raises no monitor event: a socket type mismatch is not reported as a
+// handshake failure in 4.3.4.)
 #include "fixtest.hpp"
 
 #include <stdint.h>
@@ -51,7 +53,7 @@ int main ()
     CHECK (zmq_connect (req, endpoint) == 0);
 
     int connections = 0, retries = 0;
-    while (connections < 2) {
+    while (connections < 2 && retries == 0) {
         const int event = next_event (monitor);
         if (event < 0) {
             fprintf (stderr,
@@ -62,7 +64,7 @@ int main ()
         }
         if (event == ZMQ_EVENT_CONNECTED)
             connections++;
-        else if (event == ZMQ_EVENT_CONNECT_RETRIED)
+        else if (event == ZMQ_EVENT_CONNECT_RETRIED && connections > 0)
             retries++;
     }
 
