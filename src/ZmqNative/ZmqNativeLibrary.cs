@@ -67,7 +67,7 @@ public static class ZmqNativeLibrary
 
     /// <summary>
     /// The loaded libzmq's version with ZmqNative's patch level, in the form
-    /// <c>4.3.4+zmqnative.16</c> (semantic versioning's build metadata), or just the
+    /// <c>4.3.4+zmqnative.N</c>, N counting native/patches/fix-*.patch (semantic versioning's build metadata), or just the
     /// <c>zmq_version</c> numbers (<c>4.3.4</c>) for a libzmq without ZmqNative's patches.
     /// </summary>
     public static string Version
