@@ -111,6 +111,8 @@ var nativeRuntimes = new Dictionary<string, string>
 {
     ["linux-x64"] = "libzmq.so",
     ["linux-arm64"] = "libzmq.so",
+    ["linux-musl-x64"] = "libzmq.so",
+    ["linux-musl-arm64"] = "libzmq.so",
     ["win-x64"] = "libzmq.dll",
     ["osx-x64"] = "libzmq.dylib",
     ["osx-arm64"] = "libzmq.dylib",
@@ -125,6 +127,9 @@ Task("Pack")
     .IsDependentOn("Native")
     .Does(() =>
 {
+    // llvm-strip strips the packed libraries (ELF of every architecture, PE): native/packaging/RuntimePackage.props.
+    NeedPackages("llvm-strip:llvm");
+
     // Cross builds asked for: --rids=all is every runtime id this kind of machine can build.
     var hostOs = rid.Split('-')[0];
     var extra = rids == "all"
