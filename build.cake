@@ -170,6 +170,14 @@ Task("Pack")
         packed.Add(r);
     }
 
+    // libzmq.a for NativeAOT static linking goes into runtime.linux-x64.ZmqNative.Native
+    // (native/build-static.sh reuses the shared build's source and options; skipped when current).
+    if (packed.Contains("linux-x64") && rid == "linux-x64")
+    {
+        NeedPackages("cmake:cmake", "make:make", "nm:binutils");
+        Run("bash", "native/build-static.sh linux-x64");
+    }
+
     var packages = root.Combine("artifacts/packages");
     CleanDirectory(packages);
     // Packing builds in its own artifacts folder, so it never rewrites the obj/ of the dev build

@@ -19,16 +19,33 @@ internal static class LibZmqResolver
     private static nint _handle;
     private static string? _loadedFrom;
 
+    /// <summary>What <see cref="LoadedFrom"/> says when libzmq is linked into the executable (NativeAOT, ZmqNativeStaticLink=true).</summary>
+    internal const string StaticallyLinked = "linked statically into the executable";
+
+    /// <summary>
+    /// The AppContext switch ZmqNative.Native's build targets set with ZmqNativeStaticLink=true:
+    /// the P/Invokes are bound at link time (DirectPInvoke), so this resolver is never asked.
+    /// </summary>
+    internal const string StaticallyLinkedSwitch = "ZmqNative.StaticallyLinked";
+
     /// <summary>Where the loaded library came from, or null before the first native call.</summary>
     internal static string? LoadedFrom
     {
-        get { lock (Gate) return _loadedFrom; }
+        get
+        {
+            lock (Gate)
+            {
+                return _loadedFrom ?? (IsStaticallyLinked ? StaticallyLinked : null);
+            }
+        }
     }
 
     internal static bool IsLoaded
     {
-        get { lock (Gate) return _handle != 0; }
+        get { lock (Gate) return _handle != 0 || IsStaticallyLinked; }
     }
+
+    private static bool IsStaticallyLinked => AppContext.TryGetSwitch(StaticallyLinkedSwitch, out bool linked) && linked;
 
     internal static void Register()
     {

@@ -14,12 +14,18 @@ internal sealed class ConsumerProject : IDisposable
 
     private readonly Dictionary<string, string?> _environment;
 
-    public ConsumerProject(string name, IEnumerable<string> packageSources, string projectItems, string program)
+    /// <param name="name">part of the temporary folder's name.</param>
+    /// <param name="packageSources">the package sources: only these, unless <paramref name="alsoUserSources"/>.</param>
+    /// <param name="projectItems">MSBuild XML added to the project (properties, package references).</param>
+    /// <param name="program">Program.cs.</param>
+    /// <param name="packagesFolder">the packages folder; a private one in the temporary folder when null.</param>
+    /// <param name="alsoUserSources">keep the machine's configured sources too (for packages the SDK does not carry, such as the NativeAOT compiler).</param>
+    public ConsumerProject(string name, IEnumerable<string> packageSources, string projectItems, string program, string? packagesFolder = null, bool alsoUserSources = false)
     {
         Work = Directory.CreateTempSubdirectory($"zmqnative-{name}-").FullName;
         Assert.That(Work, Does.Not.StartWith(Repo.Root), "the consumer must live outside the repository");
         App = Directory.CreateDirectory(Path.Combine(Work, "consumer")).FullName;
-        Packages = Path.Combine(Work, "nuget-packages");
+        Packages = packagesFolder ?? Path.Combine(Work, "nuget-packages");
 
         // Only the given sources: the SDK's own packs (the net10.0 targeting and apphost packs)
         // are on disk, so restore needs no other source.
@@ -28,7 +34,7 @@ internal sealed class ConsumerProject : IDisposable
             <?xml version="1.0" encoding="utf-8"?>
             <configuration>
               <packageSources>
-                <clear />
+                {(alsoUserSources ? "" : "<clear />")}
             {sources}
               </packageSources>
             </configuration>
