@@ -112,6 +112,8 @@ var nativeRuntimes = new Dictionary<string, string>
 {
     ["linux-x64"] = "libzmq.so",
     ["linux-arm64"] = "libzmq.so",
+    ["linux-musl-x64"] = "libzmq.so",
+    ["linux-musl-arm64"] = "libzmq.so",
     ["win-x64"] = "libzmq.dll",
     ["osx-x64"] = "libzmq.dylib",
     ["osx-arm64"] = "libzmq.dylib",
@@ -126,6 +128,9 @@ Task("Pack")
     .IsDependentOn("Native")
     .Does(() =>
 {
+    // llvm-strip strips the packed libraries (ELF of every architecture, PE): native/packaging/RuntimePackage.props.
+    NeedPackages("llvm-strip:llvm");
+
     // Cross builds asked for: --rids=all is every runtime id this kind of machine can build.
     var hostOs = rid.Split('-')[0];
     var extra = rids == "all"
@@ -164,6 +169,14 @@ Task("Pack")
         }
 
         packed.Add(r);
+    }
+
+    // libzmq.a for NativeAOT static linking goes into runtime.linux-x64.ZmqNative.Native
+    // (native/build-static.sh reuses the shared build's source and options; skipped when current).
+    if (packed.Contains("linux-x64") && rid == "linux-x64")
+    {
+        NeedPackages("cmake:cmake", "make:make", "nm:binutils");
+        Run("bash", "native/build-static.sh linux-x64");
     }
 
     var packages = root.Combine("artifacts/packages");

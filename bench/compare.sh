@@ -23,6 +23,9 @@
 #                          runs repeat within a few percent
 #     --zmqperf PATH       a zmqperf.dll already built, or a NativeAOT zmqperf (bench/zmqperf-publish.sh
 #                          --aot) (default: build src/Perf in Release, ReadyToRun, first)
+#     --zmqperf2 PATH      a second zmqperf in the same alternating rounds (impl cs2), e.g. the NativeAOT one
+#                          with libzmq linked in (bench/zmqperf-publish.sh --aot-static): its static
+#                          archive must come from the same build as native/out/<rid>/libzmq.so
 # Environment: ZMQPERF_DOTNET_ENV="DOTNET_TieredPGO=0 ..." is put in zmqperf's environment (to try
 # runtime settings); BENCH_TIMEOUT (seconds, default 300) bounds every single run.
 #
@@ -42,6 +45,7 @@ out="$root/artifacts/bench"
 span=""
 warmup="--warmup"
 zmqperf=""
+zmqperf2=""
 cpus=""
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -55,6 +59,7 @@ while [ $# -gt 0 ]; do
     --span) span="--span"; shift ;;
     --no-warmup) warmup=""; shift ;;
     --zmqperf) zmqperf=$2; shift 2 ;;
+    --zmqperf2) zmqperf2=$2; shift 2 ;;
     --cpus) cpus=$2; shift 2 ;;
     -h|--help) sed -n '2,30p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "compare: unknown option $1 (see --help)" >&2; exit 2 ;;
@@ -103,6 +108,19 @@ if [ "$c_lib" != "$cs_lib" ]; then
   echo "compare: the C tools load $c_lib but zmqperf loads $cs_lib" >&2
   exit 1
 fi
+if [ -n "$zmqperf2" ]; then
+  case "$zmqperf2" in *.dll) cs2_run=(dotnet "$zmqperf2") ;; *) cs2_run=("$zmqperf2") ;; esac
+  cs2_lib=$(timeout "$timeout_s" "${cs2_run[@]}" inproc_thr 1 2 --info 2>&1 >/dev/null | sed -n 's/^libzmq: \(.*\) (.*/\1/p')
+  if [ "$cs2_lib" = "linked statically into the executable" ]; then
+    # Linked in: the archive must be native/build-static.sh's for this very shared build.
+    cmp -s "$native/BUILD-INFO" "$native/static/BUILD-INFO" \
+      || { echo "compare: $zmqperf2 links a libzmq.a that is not from the build of $libzmq" >&2; exit 1; }
+  elif [ "$(readlink -f "$cs2_lib" 2>/dev/null || echo "$cs2_lib")" != "$c_lib" ]; then
+    echo "compare: the C tools load $c_lib but $zmqperf2 loads $cs2_lib" >&2
+    exit 1
+  fi
+fi
+cs2_tool() { timeout "$timeout_s" "${pin[@]}" env ${ZMQPERF_DOTNET_ENV:-} "${cs2_run[@]}" "$@" $span; }
 
 field() { sed -n "s|^$1: \([0-9.]*\) \[$2\].*|\1|p" | head -n 1; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
@@ -121,7 +139,7 @@ thr_count() { # about 1 GiB per run for large messages, between 20000 and --coun
 # run_one IMPL TEST SIZE: prints the measured number (msg/s or us), or nothing when the run failed.
 run_one() {
   local impl=$1 test=$2 size=$3 tool n port pid warm=""
-  [ "$impl" = c ] && tool=c_tool || { tool=cs_tool; warm=$warmup; }
+  case "$impl" in c) tool=c_tool ;; cs2) tool=cs2_tool; warm=$warmup ;; *) tool=cs_tool; warm=$warmup ;; esac
   case "$test" in
     # --warmup (zmqperf only) lets tiered compilation finish before the clock starts: it runs
     # before the tool binds or connects, and the remote side starts once the local side listens.
@@ -147,11 +165,11 @@ run_one() {
 samples="$out/compare-samples.csv"
 echo "round,impl,test,size,value,unit" > "$samples"
 echo "compare: $rounds rounds; sizes $sizes; tests $tests; $(nproc) cores${cpus:+, every process on CPUs $cpus}; load average $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "compare: C tools $cperf; zmqperf $zmqperf ${span:+(--span)} ${ZMQPERF_DOTNET_ENV:+env $ZMQPERF_DOTNET_ENV}; both load $c_lib"
+echo "compare: C tools $cperf; zmqperf $zmqperf${zmqperf2:+; zmqperf2 (cs2) $zmqperf2} ${span:+(--span)} ${ZMQPERF_DOTNET_ENV:+env $ZMQPERF_DOTNET_ENV}; both load $c_lib"
 start=$(date +%s)
 for ((round = 1; round <= rounds; round++)); do
   # Alternate who goes first, so a slow patch of the machine hits both alike.
-  if [ $((round % 2)) -eq 1 ]; then order="c cs"; else order="cs c"; fi
+  if [ $((round % 2)) -eq 1 ]; then order="c cs${zmqperf2:+ cs2}"; else order="${zmqperf2:+cs2 }cs c"; fi
   for test in $tests; do
     case "$test" in *_thr) unit=msg/s ;; *) unit=us ;; esac
     for size in $sizes; do

@@ -141,6 +141,33 @@ def svg_chart(rows, kind, path, title, ylabel):
         f.write("\n".join(out) + "\n")
 
 
+def print_second(data):
+    """When compare.sh ran a second zmqperf (impl cs2): its median against C and against the first
+    zmqperf, with the spread of the per-round paired ratios (min..max over the rounds)."""
+    rows = []
+    for test in TESTS:
+        for size in sorted({s for (t, s, i) in data if t == test and i == "cs2"}):
+            runs = {i: data.get((test, size, i), {}) for i in ("c", "cs", "cs2")}
+            if not all(runs.values()):
+                continue
+            def paired(a, b):
+                keys = runs[a].keys() & runs[b].keys()
+                return [runs[a][k] / runs[b][k] for k in keys]
+            rows.append((test, size, statistics.median(runs["cs2"].values()) / statistics.median(runs["c"].values()),
+                         paired("cs2", "c"), paired("cs", "c"), paired("cs2", "cs")))
+    if not rows:
+        return
+    print()
+    head = f"{'test':<11} {'size':>6}  {'cs2/C':>6}  {'paired cs2/C (range)':>24}  {'paired cs/C (range)':>24}  {'paired cs2/cs (range)':>24}"
+    print(head)
+    print("-" * len(head))
+    for test, size, ratio, p2c, p1c, p21 in rows:
+        def show(values):
+            return f"{statistics.median(values):.3f} ({min(values):.2f}..{max(values):.2f})"
+        print(f"{test:<11} {size:>6}  {ratio:>6.3f}  {show(p2c):>24}  {show(p1c):>24}  {show(p21):>24}")
+    print("(cs = --zmqperf, cs2 = --zmqperf2; paired: the median of each round's own ratio, with its min..max)")
+
+
 def main():
     samples, out_dir = sys.argv[1], sys.argv[2]
     rows = summarise(load(samples))
@@ -148,6 +175,7 @@ def main():
         print("report: no complete (C and ZmqNative) results in " + samples, file=sys.stderr)
         sys.exit(1)
     print_table(rows)
+    print_second(load(samples))
     write_summary(rows, f"{out_dir}/compare-summary.csv")
     svg_chart(rows, "thr", f"{out_dir}/compare-throughput.svg", "Throughput: ZmqNative vs libzmq's C perf tools (medians)", "messages per second (log scale)")
     svg_chart(rows, "lat", f"{out_dir}/compare-latency.svg", "Latency: ZmqNative vs libzmq's C perf tools (medians)", "one-way latency, microseconds (log scale)")

@@ -5,18 +5,28 @@
 # (inproc_thr 1 B: 0.58x of C with everything precompiled, 0.72-0.88x this way). proxy_thr does an
 # unmeasured pass first so its threads' code is compiled before the clock starts.
 # With --aot it publishes a NativeAOT executable instead (needs clang; the ILCompiler package comes
-# from NuGet) and prints its path; bench/compare.sh --zmqperf takes either.
-#   bench/zmqperf-publish.sh [--aot] [RID]   (default: this machine's; the log goes to artifacts/bench/zmqperf-publish.log)
+# from NuGet) and prints its path; bench/compare.sh --zmqperf takes either. --aot-static links
+# native/out/<rid>/static/libzmq.a (native/build-static.sh) into that executable, as a package user's
+# ZmqNativeStaticLink=true does.
+#   bench/zmqperf-publish.sh [--aot|--aot-static] [RID]   (default: this machine's; the log goes to artifacts/bench/zmqperf-publish.log)
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 . "$root/bench/rid.sh"
 aot=""
+static=""
 if [ "${1:-}" = "--aot" ]; then aot=1; shift; fi
+if [ "${1:-}" = "--aot-static" ]; then aot=1; static=1; shift; fi
 rid=${1:-$(this_rid)}
 [ -n "$rid" ] || { echo "zmqperf: pass the RID for $(uname -s)-$(uname -m)" >&2; exit 2; }
 log="$root/artifacts/bench/zmqperf-publish.log"
 mkdir -p "$root/artifacts/bench"
-if [ -n "$aot" ]; then
+if [ -n "$static" ]; then
+  archive="$root/native/out/$rid/static/libzmq.a"
+  [ -f "$archive" ] || { echo "zmqperf: no $archive; run native/build-static.sh $rid" >&2; exit 1; }
+  out="$root/artifacts/bench/zmqperf-aot-static-$rid"
+  how=(-p:PublishAot=true "-p:ZmqNativeStaticLinkArchive=$archive")
+  tool="$out/zmqperf"
+elif [ -n "$aot" ]; then
   out="$root/artifacts/bench/zmqperf-aot-$rid"
   how=(-p:PublishAot=true)
   tool="$out/zmqperf"

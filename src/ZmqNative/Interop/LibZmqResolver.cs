@@ -19,16 +19,33 @@ internal static class LibZmqResolver
     private static nint _handle;
     private static string? _loadedFrom;
 
+    /// <summary>What <see cref="LoadedFrom"/> says when libzmq is linked into the executable (NativeAOT, ZmqNativeStaticLink=true).</summary>
+    internal const string StaticallyLinked = "linked statically into the executable";
+
+    /// <summary>
+    /// The AppContext switch ZmqNative.Native's build targets set with ZmqNativeStaticLink=true:
+    /// the P/Invokes are bound at link time (DirectPInvoke), so this resolver is never asked.
+    /// </summary>
+    internal const string StaticallyLinkedSwitch = "ZmqNative.StaticallyLinked";
+
     /// <summary>Where the loaded library came from, or null before the first native call.</summary>
     internal static string? LoadedFrom
     {
-        get { lock (Gate) return _loadedFrom; }
+        get
+        {
+            lock (Gate)
+            {
+                return _loadedFrom ?? (IsStaticallyLinked ? StaticallyLinked : null);
+            }
+        }
     }
 
     internal static bool IsLoaded
     {
-        get { lock (Gate) return _handle != 0; }
+        get { lock (Gate) return _handle != 0 || IsStaticallyLinked; }
     }
+
+    private static bool IsStaticallyLinked => AppContext.TryGetSwitch(StaticallyLinkedSwitch, out bool linked) && linked;
 
     internal static void Register()
     {
@@ -151,6 +168,16 @@ internal static class LibZmqResolver
                 .Append(" [").Append(candidate.Description).Append("]: ").Append(error);
         }
 
+        // On musl the glibc build beside it (runtimes/linux-<arch>/) is deliberately not tried: say why.
+        string? muslRid = failures.Select(f => f.Candidate.Description)
+            .FirstOrDefault(d => d.StartsWith("bundled for linux-musl-", StringComparison.Ordinal))?["bundled for ".Length..];
+        if (muslRid is not null)
+        {
+            text.Append("\nThis process runs on musl (").Append(muslRid).Append("): it needs the package runtime.").Append(muslRid)
+                .Append(".ZmqNative.Native (a glibc libzmq, such as runtimes/linux-").Append(muslRid["linux-musl-".Length..])
+                .Append("/native/, does not load on musl and is never tried).");
+        }
+
         text.Append("\nTo fix it, do one of these: reference the ZmqNative.Native package (it brings runtimes/<rid>/native/ for your platform); ")
             .Append("in this repository, run ./build.sh --target=Native; set the environment variable ")
             .Append(ZmqNativeLibrary.EnvironmentVariable)
@@ -179,16 +206,24 @@ internal static class LibZmqResolver
         }
     }
 
-    /// <summary>The portable runtime id the build and the NuGet packages use (linux-x64, win-arm64, osx-arm64, ...).</summary>
-    internal static string RuntimeRid()
+    /// <summary>
+    /// The portable runtime id the build and the NuGet packages use (linux-x64, linux-musl-arm64,
+    /// win-arm64, osx-arm64, ...). On musl (Alpine) it is linux-musl-&lt;arch&gt;: a glibc build
+    /// in runtimes/linux-&lt;arch&gt;/ does not load there, so the resolver must never pick it.
+    /// </summary>
+    internal static string RuntimeRid() =>
+        RuntimeRid(CurrentOs(), RuntimeInformation.ProcessArchitecture, CurrentOs() == Os.Linux && IsMusl(RuntimeInformation.RuntimeIdentifier, ReadMappedFiles));
+
+    /// <summary>The portable runtime id for an OS, architecture and C library; pure, so testable for every platform.</summary>
+    internal static string RuntimeRid(Os os, Architecture architecture, bool musl)
     {
-        string os = CurrentOs() switch
+        string name = os switch
         {
             Os.Windows => "win",
             Os.MacOS => "osx",
-            _ => "linux",
+            _ => musl ? "linux-musl" : "linux",
         };
-        string arch = RuntimeInformation.ProcessArchitecture switch
+        string arch = architecture switch
         {
             Architecture.X64 => "x64",
             Architecture.X86 => "x86",
@@ -196,7 +231,50 @@ internal static class LibZmqResolver
             Architecture.Arm => "arm",
             var other => other.ToString().ToLowerInvariant(),
         };
-        return os + "-" + arch;
+        return name + "-" + arch;
+    }
+
+    /// <summary>
+    /// Whether this Linux process runs on musl. The runtime's own id says so for the official
+    /// builds (linux-musl-x64) and for distribution builds (alpine.3.20-x64); otherwise the
+    /// loader decides: a musl process maps musl's dynamic loader (ld-musl-*.so.1). A file on
+    /// disk proves nothing (Debian's musl-tools installs ld-musl beside glibc), so only what is
+    /// mapped into this process counts.
+    /// </summary>
+    internal static bool IsMusl(string runtimeIdentifier, Func<IEnumerable<string>> mappedFiles)
+    {
+        if (runtimeIdentifier.Contains("-musl", StringComparison.OrdinalIgnoreCase)
+            || runtimeIdentifier.StartsWith("alpine", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        foreach (var file in mappedFiles())
+        {
+            string name = Path.GetFileName(file);
+            if (name.StartsWith("ld-musl-", StringComparison.Ordinal) || name.StartsWith("libc.musl-", StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The files mapped into this process (/proc/self/maps), or none when it cannot be read.</summary>
+    private static IEnumerable<string> ReadMappedFiles()
+    {
+        string[] lines;
+        try
+        {
+            lines = File.ReadAllLines("/proc/self/maps");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return [];
+        }
+
+        return lines.Select(l => l.IndexOf('/') is var at and >= 0 ? l[at..] : "").Where(f => f.Length > 0).Distinct();
     }
 
     internal static Os CurrentOs() =>

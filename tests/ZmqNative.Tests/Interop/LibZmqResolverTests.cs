@@ -113,6 +113,58 @@ public class LibZmqResolverTests
         Assert.That(ZmqNativeLibrary.Path, Is.Null);
     }
 
+    [TestCase("Linux", "X64", false, "linux-x64")]
+    [TestCase("Linux", "Arm64", false, "linux-arm64")]
+    [TestCase("Linux", "X64", true, "linux-musl-x64")]
+    [TestCase("Linux", "Arm64", true, "linux-musl-arm64")]
+    [TestCase("MacOS", "Arm64", false, "osx-arm64")]
+    [TestCase("Windows", "X64", false, "win-x64")]
+    public void RuntimeRid_OsArchitectureAndCLibrary_IsThePackagesRuntimeId(string os, string architecture, bool musl, string expected)
+    {
+        Assert.That(RuntimeRid(Enum.Parse<Os>(os), Enum.Parse<System.Runtime.InteropServices.Architecture>(architecture), musl), Is.EqualTo(expected));
+    }
+
+    [TestCase("linux-musl-x64")]
+    [TestCase("linux-musl-arm64")]
+    [TestCase("alpine.3.20-x64")]
+    public void IsMusl_RuntimeIdSaysMusl_IsTrue(string runtimeIdentifier)
+    {
+        Assert.That(IsMusl(runtimeIdentifier, () => throw new AssertionException("the runtime id alone decides")), Is.True);
+    }
+
+    [Test]
+    public void IsMusl_PortableIdButMuslLoaderMapped_IsTrue()
+    {
+        // A runtime built as linux-x64 but running under musl's loader (what the loader says wins).
+        Assert.That(IsMusl("linux-x64", () => ["/usr/lib/libstdc++.so.6", "/lib/ld-musl-x86_64.so.1"]), Is.True);
+    }
+
+    [Test]
+    public void IsMusl_GlibcLoaderMapped_IsFalse()
+    {
+        Assert.That(IsMusl("linux-x64", () => ["/usr/lib/x86_64-linux-gnu/libc.so.6", "/usr/lib64/ld-linux-x86-64.so.2"]), Is.False);
+    }
+
+    [Test]
+    public void Candidates_Musl_NeverTheGlibcBuild()
+    {
+        var candidates = Candidates(null, [AppDir], "linux-musl-x64", Os.Linux);
+
+        Assert.That(candidates[0].PathOrName, Is.EqualTo(Path.Combine(AppDir, "runtimes", "linux-musl-x64", "native", "libzmq.so")));
+        Assert.That(candidates.Select(c => c.PathOrName), Has.None.Contains(Path.Combine("runtimes", "linux-x64")));
+    }
+
+    [Test]
+    public void Load_MuslAndNothingLoads_MessageNamesTheMuslPackage()
+    {
+        var candidates = Candidates(null, [AppDir], "linux-musl-arm64", Os.Linux);
+
+        var error = Assert.Throws<DllNotFoundException>(() => Load(candidates, c => (0, "no such file"), out _))!;
+
+        Assert.That(error.Message, Does.Contain("runtime.linux-musl-arm64.ZmqNative.Native"));
+        Assert.That(error.Message, Does.Contain("runtimes/linux-arm64/native/, does not load on musl"));
+    }
+
     [Test]
     public void RuntimeRid_ThisProcess_MatchesTheRuntimesFolderName()
     {

@@ -17,6 +17,8 @@ internal static class PackageFolder
     {
         ["linux-x64"] = "libzmq.so",
         ["linux-arm64"] = "libzmq.so",
+        ["linux-musl-x64"] = "libzmq.so",
+        ["linux-musl-arm64"] = "libzmq.so",
         ["win-x64"] = "libzmq.dll",
         ["osx-x64"] = "libzmq.dylib",
         ["osx-arm64"] = "libzmq.dylib",
