@@ -307,6 +307,11 @@ if [ "$rid" = win-x64 ]; then
   exe_linker_flags="$exe_linker_flags -static"
 fi
 
+# libzmq's perf tools (bench/ runs them) for the rids a machine here can run: linux-x64 and
+# win-x64 (wine). The other builds skip them (each links another copy of the C++ runtime).
+perf_tools=OFF
+case "$rid" in linux-x64|win-x64) perf_tools=ON ;; esac
+
 log "configuring libzmq $LIBZMQ_VERSION for $rid"
 cmake -S "$srcdir" -B "$work/build" \
   -DCMAKE_BUILD_TYPE=Release \
@@ -321,7 +326,7 @@ cmake -S "$srcdir" -B "$work/build" \
   -DENABLE_WS=ON -DWITH_TLS=OFF -DWITH_NSS=OFF \
   -DWITH_LIBBSD=OFF -DWITH_OPENPGM=OFF -DWITH_NORM=OFF -DWITH_VMCI=OFF \
   -DBUILD_SHARED=ON -DBUILD_STATIC=OFF -DBUILD_TESTS=OFF \
-  -DWITH_PERF_TOOL=ON -DWITH_DOC=OFF -DWITH_DOCS=OFF \
+  -DWITH_PERF_TOOL="$perf_tools" -DWITH_DOC=OFF -DWITH_DOCS=OFF \
   -DENABLE_CPACK=OFF -DENABLE_PRECOMPILED=OFF \
   "${cmake_extra[@]}" > "$work/cmake-configure.log" 2>&1 \
   || { tail -40 "$work/cmake-configure.log"; die "cmake configure failed (log: $work/cmake-configure.log)"; }
@@ -334,7 +339,8 @@ built=$(find "$work/build" -name "$lib_src" \( -type f -o -type l \) | head -n 1
 [ -n "$built" ] || die "the build produced no $lib_src"
 
 rm -rf "$out"
-mkdir -p "$out/perf" "$out/include"
+mkdir -p "$out/include"
+[ "$perf_tools" = ON ] && mkdir -p "$out/perf"
 cp -L "$built" "$out/$lib_name"
 cp "$srcdir/include/zmq.h" "$srcdir/include/zmq_utils.h" "$out/include/"
 cp "$srcdir/COPYING" "$out/COPYING.libzmq.txt"
@@ -343,11 +349,11 @@ for tool in local_thr remote_thr local_lat remote_lat inproc_thr inproc_lat prox
   exe=$(find "$work/build" -type f \( -name "$tool" -o -name "$tool.exe" \) | head -n 1)
   [ -n "$exe" ] && cp "$exe" "$out/perf/"
 done
-if [ "$format" = elf ]; then
+if [ "$format" = elf ] && [ "$perf_tools" = ON ]; then
   # The perf tools ask for the SONAME (libzmq.so.5) beside them (rpath $ORIGIN).
   ln -sf "../$lib_name" "$out/perf/libzmq.so.5"
 fi
-if [ "$format" = pe ]; then cp "$out/$lib_name" "$out/perf/"; fi
+if [ "$format" = pe ] && [ "$perf_tools" = ON ]; then cp "$out/$lib_name" "$out/perf/"; fi
 # The configured features (ZMQ_HAVE_*, pollers): check-floors.sh compares them across builds.
 cp "$work/build/platform.hpp" "$out/platform.hpp"
 
