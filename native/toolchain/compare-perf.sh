@@ -9,12 +9,12 @@
 #      and the range of those ratios.
 #
 #   native/toolchain/compare-perf.sh [--rounds N] [--count N] [--size B] [--cpus LIST] [--no-callgrind]
-#     defaults: --rounds 7 --count 1000000 --size 64 --cpus 0; callgrind uses 20000 messages
+#     defaults: --rounds 7 --count 1000000 --size 64 --cpus 0; callgrind uses 200000 messages
 # Output: the tables on stdout; artifacts/bench/compare-perf/samples.csv (every wall-clock run).
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
-rounds=7 count=1000000 size=64 cpus=0 callgrind=true cg_count=20000
+rounds=7 count=1000000 size=64 cpus=0 callgrind=true cg_count=200000
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) rounds=$2; shift 2 ;;
