@@ -276,12 +276,6 @@ if [ "$toolchain" = zig ]; then
     printf '#!/bin/sh\nexec %q %s "$@"\n' "$ZIG" "$mode" > "$work/bin/$mode"
   done
   chmod +x "$work/bin/"*
-  # zig builds its libc++, libunwind and C library stubs once per target and variant and
-  # caches them; position-independent code is part of the variant. -fPIC everywhere (libzmq is
-  # compiled PIC anyway) makes CMake's probe programs use the same variant as the library, so
-  # each target builds libc++ once instead of twice.
-  c_flags="$c_flags -fPIC"
-  cxx_flags="$cxx_flags -fPIC"
   cmake_extra+=(-DCMAKE_C_COMPILER="$work/bin/cc" -DCMAKE_CXX_COMPILER="$work/bin/c++"
     -DCMAKE_AR="$work/bin/ar" -DCMAKE_RANLIB="$work/bin/ranlib")
 fi
@@ -346,8 +340,7 @@ built=$(find "$work/build" -name "$lib_src" \( -type f -o -type l \) | head -n 1
 [ -n "$built" ] || die "the build produced no $lib_src"
 if [ "$toolchain" = zig ] && [ "$format" = elf ]; then
   # zig compiles its libc++/libunwind with debug info (-gdwarf-4), which made libzmq.so 12 MB
-  # instead of 2 MB; ours has none (Release, no -g). Strip it after the link (a link option
-  # would make zig build another libc++ variant).
+  # instead of 2 MB; ours has none (Release, no -g). Strip it after the link.
   need_pkgs llvm-strip:llvm
   llvm-strip --strip-debug "$(readlink -f "$built")"
 fi
