@@ -110,7 +110,8 @@ verify_bullseye() {
   zig_cc x86_64-linux-gnu.2.17 -O1 -Wall -Werror -I "$out/include" "$here/zmq-smoke.c" \
     -L "$dir" -lzmq -Wl,-rpath,'$ORIGIN' -o "$dir/zmq-smoke"
   echo "verify: bullseye: $(chroot "$chroot" /usr/bin/ldd --version | head -n 1)"
-  run_smoke "linux-x64 in a bullseye chroot" chroot "$chroot" /smoke/zmq-smoke
+  # The chroot has no /proc, so the loader cannot expand $ORIGIN: name the folder instead.
+  run_smoke "linux-x64 in a bullseye chroot" chroot "$chroot" /usr/bin/env LD_LIBRARY_PATH=/smoke /smoke/zmq-smoke
 }
 
 # linux-musl-x64 under musl's loader: the smoke test built with Debian's musl-gcc (so it asks
@@ -264,7 +265,10 @@ EOF
       local chroot="$cache/bullseye-root"
       rm -rf "$chroot/dotnet-app"
       cp -r "$dir/publish" "$chroot/dotnet-app"
+      # .NET reads /proc (its own path, memory limits): mounted for the run only.
+      mount -t proc proc "$chroot/proc"
       run_smoke "dotnet linux-x64 in a bullseye chroot" chroot "$chroot" /dotnet-app/app
+      umount "$chroot/proc"
       ;;
   esac
 }
