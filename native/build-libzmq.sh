@@ -253,10 +253,8 @@ if [ "$format" = elf ]; then
   # --exclude-libs; its libc++ and libunwind are compiled with hidden visibility already.
   [ "$toolchain" = gcc ] && linker_flags="$linker_flags -Wl,--exclude-libs,ALL"
 fi
-if [ "$format" = macho ]; then
-  printf '_zmq_*\n' > "$work/exports.txt"
-  linker_flags="$linker_flags -Wl,-exported_symbols_list,$work/exports.txt"
-fi
+# Mach-O: zig 0.11's linker has no -exported_symbols_list; -fvisibility=hidden (and zig's
+# libc++ compiled hidden) leaves only ZMQ_EXPORT's zmq_* visible, which check-library.sh checks.
 exe_linker_flags="$static_runtime"
 c_flags="-fvisibility=hidden"
 cxx_flags="-fvisibility=hidden -fvisibility-inlines-hidden"
