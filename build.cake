@@ -1,6 +1,11 @@
 // ZmqNative build. Run through ./build.sh (it restores Cake first):
 //   ./build.sh                     same as --target=Test
 //   ./build.sh --target=Native     build libzmq for this machine's runtime id into native/out/<rid>/
+//                                  (--toolchain=zig|gcc: a comparison build into native/out-<toolchain>/)
+//   ./build.sh --target=NativeAll  build every runtime id this machine can (zig, MinGW) and check their floors
+//   ./build.sh --target=VerifyBullseye|VerifyMusl|VerifyArm64|VerifyWine|VerifyMacOS
+//                                  run the builds where they load: a bullseye chroot, musl's loader,
+//                                  qemu-aarch64, wine; macOS static checks (--dotnet: also a .NET app)
 //   ./build.sh --target=Generate   regenerate src/ZmqNative/Interop/Generated/LibZmq.g.cs from zmq.h
 //   ./build.sh --target=Build      build the solution (Release)
 //   ./build.sh --target=Test       run every test and print "N passed, N failed"
@@ -19,6 +24,7 @@ var target = Argument("target", "Test");
 var configuration = Argument("configuration", "Release");
 var rid = Argument("rid", System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier);
 var rids = Argument("rids", "");
+var toolchain = Argument("toolchain", "");
 var root = MakeAbsolute(Directory("."));
 var solution = root.CombineWithFilePath("ZmqNative.sln");
 var resultsDir = root.Combine("artifacts/test-results");
@@ -39,7 +45,7 @@ void NeedPackages(params string[] commandColonPackage) =>
 
 Task("Native")
     .Description("Builds libzmq from its pinned source for --rid into native/out/<rid>/ (skipped when already there).")
-    .Does(() => Run("bash", $"native/build-libzmq.sh {rid}"));
+    .Does(() => Run("bash", $"native/build-libzmq.sh {rid}" + (toolchain.Length > 0 ? $" --{toolchain}" : "")));
 
 Task("Generate")
     .Description("Regenerates the P/Invoke layer from the zmq.h the native build used (needs clang).")
@@ -266,6 +272,49 @@ Task("Fuzz")
         throw new Exception($"the fuzz run failed (seed {seed}; replay: ./build.sh --target=Fuzz --fuzz-minutes={minutes} --fuzz-seed={seed})");
     }
 });
+
+// Every runtime id a Linux x64 machine builds (native/build-libzmq.sh picks each one's toolchain).
+var crossRuntimes = new[] { "linux-x64", "linux-arm64", "linux-musl-x64", "linux-musl-arm64", "osx-x64", "osx-arm64", "win-x64" };
+
+Task("NativeAll")
+    .Description("Builds libzmq for every runtime id this machine can (zig for Linux glibc/musl and macOS, MinGW for win-x64) and runs the floor check over native/out/ (native/toolchain/check-floors.sh).")
+    .Does(() =>
+{
+    foreach (var r in crossRuntimes)
+    {
+        Run("bash", $"native/build-libzmq.sh {r}");
+    }
+
+    Run("bash", "native/toolchain/check-floors.sh");
+});
+
+// One emulated/chroot run of native/packaging/verify-emulated.sh, bounded (first runs install
+// packages and make the chroot).
+void Verify(string what, int minutes)
+{
+    var dotnet = HasArgument("dotnet") ? " --dotnet" : "";
+    Run("timeout", $"{minutes * 60} bash native/packaging/verify-emulated.sh {what}{dotnet}");
+}
+
+Task("VerifyBullseye")
+    .Description("linux-x64 in a Debian bullseye chroot (glibc 2.31, debootstrap): the C smoke test; --dotnet also a self-contained .NET app from artifacts/packages.")
+    .Does(() => Verify("bullseye", 30));
+
+Task("VerifyMusl")
+    .Description("linux-musl-x64 under musl's loader (Debian musl-tools): the C smoke test (there is no .NET for musl here).")
+    .Does(() => Verify("linux-musl-x64", 10));
+
+Task("VerifyArm64")
+    .Description("linux-arm64 (glibc) and linux-musl-arm64 under qemu-aarch64: the C smoke test; --dotnet also a self-contained .NET app for linux-arm64.")
+    .Does(() => Verify("linux-arm64 linux-musl-arm64", 30));
+
+Task("VerifyWine")
+    .Description("win-x64 under wine: the C smoke test.")
+    .Does(() => Verify("win-x64", 20));
+
+Task("VerifyMacOS")
+    .Description("osx-x64 and osx-arm64: static checks only (Mach-O arch, minimum macOS, dependencies, exports, install name, signature); cross-built, not run on a Mac.")
+    .Does(() => Verify("osx-x64 osx-arm64", 5));
 
 Task("Default").IsDependentOn("Test");
 

@@ -1,15 +1,27 @@
 #!/usr/bin/env bash
 # Builds libzmq from its pinned upstream source (native/libzmq.version) for one runtime id,
 # self-contained: draft API on, CURVE with libzmq's built-in tweetnacl, no libsodium, no
-# GnuTLS, no libbsd, no PGM/NORM, libstdc++/libgcc linked statically. Also builds libzmq's
+# GnuTLS, no libbsd, no PGM/NORM, the C++ runtime linked statically. Also builds libzmq's
 # own perf tools from the same source, for bench/.
 #
-#   native/build-libzmq.sh <rid> [--force]
+#   native/build-libzmq.sh <rid> [--force] [--zig|--gcc]
 #
-# Writes native/out/<rid>/: the library, the zmq.h it was built from, BUILD-INFO, perf/.
-# On Linux x64 it also cross-builds linux-arm64 (Debian's aarch64 toolchain) and win-x64
-# (Debian's MinGW-w64, posix threads); osx-* build on macOS. native/packaging/verify-emulated.sh
-# runs the cross builds under qemu-user and wine.
+# Toolchains (all from a Linux x64 machine):
+#   zig   one pinned zig (native/toolchain/install-zig.sh installs it from npm when missing;
+#         clang 16 + libc++ 16, its own glibc/musl/macOS stubs) for linux-x64 and linux-arm64
+#         (glibc 2.17 symbols at most), linux-musl-x64, linux-musl-arm64, osx-x64 (macOS 12),
+#         osx-arm64 (macOS 12); win-arm64 (zig's aarch64-windows-gnu) is wired up but has not
+#         been built yet.
+#   gcc   Debian's gcc/g++ (libstdc++ static): linux-x64, linux-arm64 (g++-aarch64-linux-gnu);
+#         MinGW-w64 for win-x64 (the only toolchain for it).
+# Each rid has a default toolchain (DEFAULT_TOOLCHAIN below); its build goes to
+# native/out/<rid>/. --zig/--gcc picks the other one, built into native/out-<toolchain>/<rid>/
+# (comparison builds: native/toolchain/compare-perf.sh).
+# Writes the library, the zmq.h it was built from, BUILD-INFO, platform.hpp (the configured
+# features), perf/. After each build it checks the file: machine/arch, dependencies (C library
+# only), glibc floor, exports (zmq_* only), and for Mach-O the minimum macOS, install name and
+# signature (native/toolchain/check-library.sh). native/packaging/verify-emulated.sh runs the
+# builds under chroot, musl's loader, qemu-user and wine.
 # Skips the build when native/out/<rid>/BUILD-INFO already names the pinned version and sha256.
 # The source tarball is Debian's "orig" tarball of the zeromq3 source package (the upstream
 # release unchanged), fetched with `apt-get source --download-only` and verified by sha256.
@@ -19,14 +31,42 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=/dev/null
 . "$here/libzmq.version"
 
-rid=${1:-}
-force=${2:-}
-if [ -z "$rid" ]; then
-  echo "usage: $0 <rid> [--force]   (rid: linux-x64, linux-arm64, win-x64, osx-x64, osx-arm64)" >&2
+usage() {
+  echo "usage: $0 <rid> [--force] [--zig|--gcc]   (rid: linux-x64, linux-arm64, linux-musl-x64, linux-musl-arm64, osx-x64, osx-arm64, win-x64, win-arm64)" >&2
   exit 2
-fi
+}
+rid=""
+force=""
+toolchain=""
+for arg in "$@"; do
+  case "$arg" in
+    --force) force=--force ;;
+    --zig) toolchain=zig ;;
+    --gcc) toolchain=gcc ;;
+    -*) usage ;;
+    *) [ -z "$rid" ] || usage; rid=$arg ;;
+  esac
+done
+[ -n "$rid" ] || usage
 
-out="$here/out/$rid"
+# The toolchain each rid is built with by default (what Pack ships and the tests load).
+# linux-x64 too is zig: the library users get (glibc 2.17) is the one the tests and benchmarks
+# run on; it is not slower than the gcc build (docs/benchmarks.md, "zig or gcc").
+default_toolchain() {
+  case "$1" in
+    win-x64) echo gcc ;;
+    *) echo zig ;;
+  esac
+}
+default=$(default_toolchain "$rid")
+[ -n "$toolchain" ] || toolchain=$default
+case "$toolchain:$rid" in
+  gcc:linux-x64|gcc:linux-arm64|gcc:win-x64) ;;
+  zig:win-x64) echo "native: error: win-x64 is built with MinGW-w64 (gcc) only" >&2; exit 2 ;;
+  gcc:*) echo "native: error: $rid is built with zig only" >&2; exit 2 ;;
+esac
+
+if [ "$toolchain" = "$default" ]; then out="$here/out/$rid"; else out="$here/out-$toolchain/$rid"; fi
 cache="$here/.cache"
 stamp="libzmq $LIBZMQ_VERSION sha256 $LIBZMQ_SHA256 rid $rid"
 
@@ -41,9 +81,12 @@ else
   patch_set="patches 0"
 fi
 
+zig_version=$(sed -n 's/^ZIG_VERSION=//p' "$here/toolchain/install-zig.sh")
+if [ "$toolchain" = zig ]; then tool_set="toolchain zig $zig_version"; else tool_set="toolchain gcc"; fi
+
 if [ "$force" != "--force" ] && [ -f "$out/BUILD-INFO" ] && grep -qxF "$stamp" "$out/BUILD-INFO" \
-  && grep -qxF "$patch_set" "$out/BUILD-INFO"; then
-  echo "native: $out already holds $stamp, $patch_set; nothing to do (--force rebuilds)"
+  && grep -qxF "$patch_set" "$out/BUILD-INFO" && grep -qxF "$tool_set" "$out/BUILD-INFO"; then
+  echo "native: $out already holds $stamp, $patch_set, $tool_set; nothing to do (--force rebuilds)"
   exit 0
 fi
 
@@ -106,55 +149,89 @@ fetch_source() {
 cmake_extra=()
 lib_src=""      # file name CMake produces
 lib_name=""     # file name in out/<rid>/ (and runtimes/<rid>/native/)
-check_deps=""
+format=""       # elf, macho, pe
+zig_target=""
 case "$rid" in
-  linux-x64|linux-arm64)
-    lib_src="libzmq.so.5"; lib_name="libzmq.so"; check_deps=elf
-    need_pkgs cmake:cmake g++:g++ make:make readelf:binutils sha256sum:coreutils patch:patch
-    if [ "$rid" = linux-arm64 ] && [ "$(uname -m)" != aarch64 ]; then
-      need_pkgs aarch64-linux-gnu-g++:g++-aarch64-linux-gnu
-      cmake_extra+=(-DCMAKE_SYSTEM_NAME=Linux -DCMAKE_SYSTEM_PROCESSOR=aarch64
-        -DCMAKE_C_COMPILER=aarch64-linux-gnu-gcc -DCMAKE_CXX_COMPILER=aarch64-linux-gnu-g++)
-      # libzmq's CMakeLists skips its run-time feature checks when cross-compiling and then
-      # leaves the features out (TCP keepalive options silently ignored, no SOCK_CLOEXEC, no
-      # TIPC, no thread names). They are properties of Linux and glibc, not of the CPU: give
-      # them the values the native linux-x64 configure finds (compare its build/platform.hpp).
-      cmake_extra+=(-DZMQ_HAVE_EVENTFD_CLOEXEC=1 -DZMQ_HAVE_SOCK_CLOEXEC=1 -DZMQ_HAVE_O_CLOEXEC=1
-        -DZMQ_HAVE_SO_BINDTODEVICE=1 -DZMQ_HAVE_SO_KEEPALIVE=1 -DZMQ_HAVE_SO_PRIORITY=1
-        -DZMQ_HAVE_TCP_KEEPCNT=1 -DZMQ_HAVE_TCP_KEEPIDLE=1 -DZMQ_HAVE_TCP_KEEPINTVL=1
-        -DZMQ_HAVE_TIPC=1 -DZMQ_HAVE_PTHREAD_SETNAME_2=1 -DZMQ_HAVE_PTHREAD_SET_AFFINITY=1)
-    fi
-    ;;
-  win-x64)
-    lib_src="libzmq.dll"; lib_name="libzmq.dll"; check_deps=pe
-    need_pkgs cmake:cmake make:make patch:patch x86_64-w64-mingw32-g++-posix:g++-mingw-w64-x86-64-posix
-    # CMAKE_SYSTEM_VERSION=10.0 makes libzmq's CMakeLists define _WIN32_WINNT=0x0A00 (it
-    # derives it from the system version and leaves it empty when cross-compiling, which
-    # src/windows.hpp rejects); Windows 10 is also what .NET 8+ needs. POLLER=epoll is the
-    # bundled wepoll, the I/O-thread poller libzmq itself picks for MSVC builds on Vista+.
-    cmake_extra+=(-DCMAKE_SYSTEM_NAME=Windows -DCMAKE_SYSTEM_VERSION=10.0 -DCMAKE_SYSTEM_PROCESSOR=x86_64
-      -DCMAKE_C_COMPILER=x86_64-w64-mingw32-gcc-posix -DCMAKE_CXX_COMPILER=x86_64-w64-mingw32-g++-posix
-      -DCMAKE_RC_COMPILER=x86_64-w64-mingw32-windres
-      -DCMAKE_FIND_ROOT_PATH=/usr/x86_64-w64-mingw32
-      -DCMAKE_FIND_ROOT_PATH_MODE_PROGRAM=NEVER -DCMAKE_FIND_ROOT_PATH_MODE_LIBRARY=ONLY
-      -DCMAKE_FIND_ROOT_PATH_MODE_INCLUDE=ONLY
-      -DZMQ_OUTPUT_BASENAME=zmq -DPOLLER=epoll)
-    ;;
-  osx-x64|osx-arm64)
-    [ "$(uname -s)" = Darwin ] || die "$rid is built on macOS (same options); this machine is $(uname -s)"
-    lib_src="libzmq.5.dylib"; lib_name="libzmq.dylib"; check_deps=macho
-    command -v cmake >/dev/null 2>&1 || die "cmake is missing (brew install cmake); the compilers come with Xcode's command line tools (xcode-select --install)"
-    if [ "$rid" = osx-arm64 ]; then cmake_extra+=(-DCMAKE_OSX_ARCHITECTURES=arm64); else cmake_extra+=(-DCMAKE_OSX_ARCHITECTURES=x86_64); fi
-    # The oldest macOS .NET 8 supports, so the library loads wherever the runtime does, not
-    # only on the build machine's macOS version. libc++ is part of macOS (not linked statically).
-    cmake_extra+=(-DCMAKE_OSX_DEPLOYMENT_TARGET=12.0)
-    ;;
+  linux-x64) zig_target=x86_64-linux-gnu.2.17 ;;
+  linux-arm64) zig_target=aarch64-linux-gnu.2.17 ;;
+  linux-musl-x64) zig_target=x86_64-linux-musl ;;
+  linux-musl-arm64) zig_target=aarch64-linux-musl ;;
+  # 12.0: the oldest macOS .NET 8+ supports, so the library loads wherever the runtime does.
+  osx-x64) zig_target=x86_64-macos.12.0 ;;
+  osx-arm64) zig_target=aarch64-macos.12.0 ;;
+  win-arm64) zig_target=aarch64-windows-gnu ;;
+  win-x64) ;;
   *) die "unknown rid '$rid'" ;;
 esac
+case "$rid" in
+  linux-*) lib_src="libzmq.so.5"; lib_name="libzmq.so"; format=elf ;;
+  osx-*) lib_src="libzmq.5.dylib"; lib_name="libzmq.dylib"; format=macho ;;
+  win-*) lib_src="libzmq.dll"; lib_name="libzmq.dll"; format=pe ;;
+esac
+case "$rid" in
+  *-arm64) cpu=aarch64 ;;
+  *) cpu=x86_64 ;;
+esac
+
+# libzmq's CMakeLists skips its run-time feature checks when cross-compiling (every zig build
+# is one: CMAKE_SYSTEM_NAME is set) and then leaves the features out (TCP keepalive options
+# silently ignored, no SOCK_CLOEXEC, no TIPC, no thread names). They are properties of the OS
+# and its C library, not of the CPU: give them the values a native configure finds (Linux:
+# compare a gcc linux-x64 build's platform.hpp, kept as native/out-gcc/linux-x64/platform.hpp;
+# glibc 2.17 and musl have all of these).
+linux_features=(-DZMQ_HAVE_EVENTFD_CLOEXEC=1 -DZMQ_HAVE_SOCK_CLOEXEC=1 -DZMQ_HAVE_O_CLOEXEC=1
+  -DZMQ_HAVE_SO_BINDTODEVICE=1 -DZMQ_HAVE_SO_KEEPALIVE=1 -DZMQ_HAVE_SO_PRIORITY=1
+  -DZMQ_HAVE_TCP_KEEPCNT=1 -DZMQ_HAVE_TCP_KEEPIDLE=1 -DZMQ_HAVE_TCP_KEEPINTVL=1
+  -DZMQ_HAVE_TIPC=1 -DZMQ_HAVE_PTHREAD_SETNAME_2=1 -DZMQ_HAVE_PTHREAD_SET_AFFINITY=1)
+# macOS: keepalive idle time is TCP_KEEPALIVE, thread names take one argument, no SOCK_CLOEXEC
+# (what a configure on macOS finds).
+macos_features=(-DZMQ_HAVE_O_CLOEXEC=1 -DZMQ_HAVE_SO_KEEPALIVE=1 -DZMQ_HAVE_TCP_KEEPCNT=1
+  -DZMQ_HAVE_TCP_KEEPINTVL=1 -DZMQ_HAVE_TCP_KEEPALIVE=1 -DZMQ_HAVE_PTHREAD_SETNAME_1=1)
+
+need_pkgs cmake:cmake make:make patch:patch sha256sum:coreutils
+if [ "$toolchain" = zig ]; then
+  need_pkgs npm:npm openssl:openssl   # install-zig.sh: npm pack, and the tarball's sha512
+  export ZIG
+  ZIG=$(bash "$here/toolchain/install-zig.sh") || die "could not install zig (native/toolchain/install-zig.sh)"
+  case "$rid" in
+    linux-*) cmake_extra+=(-DCMAKE_SYSTEM_NAME=Linux "${linux_features[@]}") ;;
+    osx-*) cmake_extra+=(-DCMAKE_SYSTEM_NAME=Darwin -DCMAKE_OSX_DEPLOYMENT_TARGET=12.0 "${macos_features[@]}") ;;
+    win-*) cmake_extra+=(-DCMAKE_SYSTEM_NAME=Windows -DCMAKE_SYSTEM_VERSION=10.0 -DZMQ_OUTPUT_BASENAME=zmq -DPOLLER=epoll) ;;
+  esac
+  cmake_extra+=(-DCMAKE_SYSTEM_PROCESSOR=$cpu)
+else
+  case "$rid" in
+    linux-x64)
+      need_pkgs g++:g++
+      ;;
+    linux-arm64)
+      if [ "$(uname -m)" != aarch64 ]; then
+        need_pkgs aarch64-linux-gnu-g++:g++-aarch64-linux-gnu
+        cmake_extra+=(-DCMAKE_SYSTEM_NAME=Linux -DCMAKE_SYSTEM_PROCESSOR=aarch64
+          -DCMAKE_C_COMPILER=aarch64-linux-gnu-gcc -DCMAKE_CXX_COMPILER=aarch64-linux-gnu-g++
+          "${linux_features[@]}")
+      fi
+      ;;
+    win-x64)
+      need_pkgs x86_64-w64-mingw32-g++-posix:g++-mingw-w64-x86-64-posix
+      # CMAKE_SYSTEM_VERSION=10.0 makes libzmq's CMakeLists define _WIN32_WINNT=0x0A00 (it
+      # derives it from the system version and leaves it empty when cross-compiling, which
+      # src/windows.hpp rejects); Windows 10 is also what .NET 8+ needs. POLLER=epoll is the
+      # bundled wepoll, the I/O-thread poller libzmq itself picks for MSVC builds on Vista+.
+      cmake_extra+=(-DCMAKE_SYSTEM_NAME=Windows -DCMAKE_SYSTEM_VERSION=10.0 -DCMAKE_SYSTEM_PROCESSOR=x86_64
+        -DCMAKE_C_COMPILER=x86_64-w64-mingw32-gcc-posix -DCMAKE_CXX_COMPILER=x86_64-w64-mingw32-g++-posix
+        -DCMAKE_RC_COMPILER=x86_64-w64-mingw32-windres
+        -DCMAKE_FIND_ROOT_PATH=/usr/x86_64-w64-mingw32
+        -DCMAKE_FIND_ROOT_PATH_MODE_PROGRAM=NEVER -DCMAKE_FIND_ROOT_PATH_MODE_LIBRARY=ONLY
+        -DCMAKE_FIND_ROOT_PATH_MODE_INCLUDE=ONLY
+        -DZMQ_OUTPUT_BASENAME=zmq -DPOLLER=epoll)
+      ;;
+  esac
+fi
 
 fetch_source
 
-work="$cache/build-$rid"
+work="$cache/build-$toolchain-$rid"
 rm -rf "$work"
 mkdir -p "$work"
 tar -xzf "$cache/$LIBZMQ_TARBALL" -C "$work"
@@ -165,18 +242,42 @@ for p in "${patch_files[@]}"; do
   patch -p1 --batch --forward --quiet -d "$srcdir" < "$p" || die "$(basename "$p") does not apply to libzmq $LIBZMQ_VERSION"
 done
 
-static_runtime="-static-libstdc++ -static-libgcc"
-[ "${rid%%-*}" = osx ] && static_runtime=""
 # Only the zmq_* API is exported (ZMQ_EXPORT marks it visible); the statically linked C++
 # runtime is kept out of the export table so it cannot clash with the host's.
+static_runtime=""
+[ "$toolchain" = gcc ] && static_runtime="-static-libstdc++ -static-libgcc"   # zig: always static
 linker_flags="$static_runtime"
-if [ "$check_deps" = elf ]; then
+if [ "$format" = elf ]; then
   printf '{\n  global: zmq_*;\n  local: *;\n};\n' > "$work/exports.map"
-  linker_flags="$linker_flags -Wl,--exclude-libs,ALL -Wl,--version-script=$work/exports.map"
+  linker_flags="$linker_flags -Wl,--version-script=$work/exports.map"
+  # GNU ld: also hide the symbols of the static libstdc++/libgcc archives. zig's lld has no
+  # --exclude-libs; its libc++ and libunwind are compiled with hidden visibility already.
+  [ "$toolchain" = gcc ] && linker_flags="$linker_flags -Wl,--exclude-libs,ALL"
 fi
+# Mach-O: zig 0.11's linker has no -exported_symbols_list; -fvisibility=hidden (and zig's
+# libc++ compiled hidden) leaves only ZMQ_EXPORT's zmq_* visible, which check-library.sh checks.
 exe_linker_flags="$static_runtime"
 c_flags="-fvisibility=hidden"
 cxx_flags="-fvisibility=hidden -fvisibility-inlines-hidden"
+if [ "$toolchain" = zig ]; then
+  # CMake gets plain compiler paths: two scripts calling native/toolchain/zig-wrapper.sh with
+  # the target baked in (the wrapper drops options zig rejects). The install name of the
+  # macOS library is @rpath/libzmq.dylib, the file name it ships under, not CMake's
+  # @rpath/libzmq.5.dylib (the SONAME-like versioned name we do not ship).
+  mkdir -p "$work/bin"
+  install_name=""
+  [ "$format" = macho ] && install_name="@rpath/$lib_name"
+  for mode in cc c++; do
+    printf '#!/bin/sh\nZIG=%q ZIG_INSTALL_NAME=%q exec %q %s %s "$@"\n' \
+      "$ZIG" "$install_name" "$here/toolchain/zig-wrapper.sh" "$mode" "$zig_target" > "$work/bin/$mode"
+  done
+  for mode in ar ranlib; do
+    printf '#!/bin/sh\nexec %q %s "$@"\n' "$ZIG" "$mode" > "$work/bin/$mode"
+  done
+  chmod +x "$work/bin/"*
+  cmake_extra+=(-DCMAKE_C_COMPILER="$work/bin/cc" -DCMAKE_CXX_COMPILER="$work/bin/c++"
+    -DCMAKE_AR="$work/bin/ar" -DCMAKE_RANLIB="$work/bin/ranlib")
+fi
 if [ "$rid" = win-x64 ]; then
   # Forwarding headers, so the pinned source builds with MinGW unchanged:
   # - the bundled wepoll includes <WS2tcpip.h>, <WinSock2.h> and <Windows.h>, spelled as on
@@ -206,6 +307,11 @@ if [ "$rid" = win-x64 ]; then
   exe_linker_flags="$exe_linker_flags -static"
 fi
 
+# libzmq's perf tools (bench/ runs them) for the rids a machine here can run: linux-x64 and
+# win-x64 (wine). The other builds skip them (each links another copy of the C++ runtime).
+perf_tools=OFF
+case "$rid" in linux-x64|win-x64) perf_tools=ON ;; esac
+
 log "configuring libzmq $LIBZMQ_VERSION for $rid"
 cmake -S "$srcdir" -B "$work/build" \
   -DCMAKE_BUILD_TYPE=Release \
@@ -220,7 +326,7 @@ cmake -S "$srcdir" -B "$work/build" \
   -DENABLE_WS=ON -DWITH_TLS=OFF -DWITH_NSS=OFF \
   -DWITH_LIBBSD=OFF -DWITH_OPENPGM=OFF -DWITH_NORM=OFF -DWITH_VMCI=OFF \
   -DBUILD_SHARED=ON -DBUILD_STATIC=OFF -DBUILD_TESTS=OFF \
-  -DWITH_PERF_TOOL=ON -DWITH_DOC=OFF -DWITH_DOCS=OFF \
+  -DWITH_PERF_TOOL="$perf_tools" -DWITH_DOC=OFF -DWITH_DOCS=OFF \
   -DENABLE_CPACK=OFF -DENABLE_PRECOMPILED=OFF \
   "${cmake_extra[@]}" > "$work/cmake-configure.log" 2>&1 \
   || { tail -40 "$work/cmake-configure.log"; die "cmake configure failed (log: $work/cmake-configure.log)"; }
@@ -231,9 +337,16 @@ cmake --build "$work/build" --parallel "$(nproc 2>/dev/null || echo 2)" > "$work
 
 built=$(find "$work/build" -name "$lib_src" \( -type f -o -type l \) | head -n 1)
 [ -n "$built" ] || die "the build produced no $lib_src"
+if [ "$toolchain" = zig ] && [ "$format" = elf ]; then
+  # zig compiles its libc++/libunwind with debug info (-gdwarf-4), which made libzmq.so 12 MB
+  # instead of 2 MB; ours has none (Release, no -g). Strip it after the link.
+  need_pkgs llvm-strip:llvm
+  llvm-strip --strip-debug "$(readlink -f "$built")"
+fi
 
 rm -rf "$out"
-mkdir -p "$out/perf" "$out/include"
+mkdir -p "$out/include"
+[ "$perf_tools" = ON ] && mkdir -p "$out/perf"
 cp -L "$built" "$out/$lib_name"
 cp "$srcdir/include/zmq.h" "$srcdir/include/zmq_utils.h" "$out/include/"
 cp "$srcdir/COPYING" "$out/COPYING.libzmq.txt"
@@ -242,63 +355,26 @@ for tool in local_thr remote_thr local_lat remote_lat inproc_thr inproc_lat prox
   exe=$(find "$work/build" -type f \( -name "$tool" -o -name "$tool.exe" \) | head -n 1)
   [ -n "$exe" ] && cp "$exe" "$out/perf/"
 done
-if [ "$check_deps" = elf ]; then
+if [ "$format" = elf ] && [ "$perf_tools" = ON ]; then
   # The perf tools ask for the SONAME (libzmq.so.5) beside them (rpath $ORIGIN).
   ln -sf "../$lib_name" "$out/perf/libzmq.so.5"
 fi
-if [ "$rid" = win-x64 ]; then cp "$out/$lib_name" "$out/perf/"; fi
+if [ "$format" = pe ] && [ "$perf_tools" = ON ]; then cp "$out/$lib_name" "$out/perf/"; fi
+# The configured features (ZMQ_HAVE_*, pollers): check-floors.sh compares them across builds.
+cp "$work/build/platform.hpp" "$out/platform.hpp"
 
-# --- check: the right machine, and nothing but the C library / system DLLs --------------
-if [ "$check_deps" = elf ]; then
-  case "$rid" in
-    linux-x64) machine="Advanced Micro Devices X86-64" ;;
-    linux-arm64) machine="AArch64" ;;
-  esac
-  actual_machine=$(readelf -h "$out/$lib_name" | sed -n 's/^ *Machine: *//p')
-  [ "$actual_machine" = "$machine" ] || die "$lib_name is built for '$actual_machine', expected '$machine' ($rid)"
-  needed=$(readelf -d "$out/$lib_name" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | tr '\n' ' ')
-  for n in $needed; do
-    case "$n" in
-      libc.so.*|libm.so.*|libpthread.so.*|libdl.so.*|librt.so.*|ld-linux*) ;;
-      *) die "$lib_name needs $n; only the C library is allowed" ;;
-    esac
-  done
-  log "$lib_name ($actual_machine) needs only: $needed"
-fi
-if [ "$check_deps" = macho ]; then
-  # otool -L lists the load commands: the library's own install name, then what it links.
-  expected_arch=arm64
-  [ "$rid" = osx-x64 ] && expected_arch=x86_64
-  archs=$(lipo -archs "$out/$lib_name")
-  [ "$archs" = "$expected_arch" ] || die "$lib_name is built for '$archs', expected '$expected_arch' ($rid)"
-  needed=$(otool -L "$out/$lib_name" | tail -n +3 | awk '{print $1}' | tr '\n' ' ')
-  for n in $needed; do
-    case "$n" in
-      /usr/lib/libSystem.B.dylib|/usr/lib/libc++.1.dylib) ;;
-      *) die "$lib_name needs $n; only libSystem and libc++ (part of macOS) are allowed" ;;
-    esac
-  done
-  log "$lib_name ($archs) needs only: $needed"
-fi
-if [ "$check_deps" = pe ]; then
-  # objdump -p lists the import table ("DLL Name: ..."). Only DLLs every Windows has may be
-  # there: no libstdc++-6.dll, libgcc_s_seh-1.dll or libwinpthread-1.dll (linked statically).
-  format=$(x86_64-w64-mingw32-objdump -f "$out/$lib_name" | sed -n 's/.*file format //p')
-  [ "$format" = pei-x86-64 ] || die "$lib_name has format '$format', expected pei-x86-64 ($rid)"
-  needed=$(x86_64-w64-mingw32-objdump -p "$out/$lib_name" | sed -n 's/^[[:space:]]*DLL Name: *//p' | tr '\n' ' ')
-  [ -n "$needed" ] || die "objdump found no imports in $lib_name"
-  for n in $needed; do
-    case "$(echo "$n" | tr '[:upper:]' '[:lower:]')" in
-      kernel32.dll|ws2_32.dll|advapi32.dll|iphlpapi.dll|msvcrt.dll|user32.dll|rpcrt4.dll|ntdll.dll|bcrypt.dll) ;;
-      *) die "$lib_name imports $n; only system DLLs are allowed" ;;
-    esac
-  done
-  log "$lib_name ($format) imports only: $needed"
-fi
+# --- check: the right machine, the floor, nothing but the C library, only zmq_* exported --
+# A gcc build is a comparison build made on this machine: it needs this machine's glibc
+# (Debian 12: GLIBC_2.36), so its floor is reported, not enforced; the rest is checked.
+floor_option=()
+[ "$toolchain" = gcc ] && [ "$format" = elf ] && floor_option=(--report-floor)
+bash "$here/toolchain/check-library.sh" "${floor_option[@]}" "$rid" "$out/$lib_name" || die "$out/$lib_name fails its checks (above)"
 
 {
   echo "$stamp"
   echo "$patch_set"
+  echo "$tool_set"
+  [ "$toolchain" = zig ] && echo "zig target $zig_target"
   echo "built $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(uname -srm)"
   echo "options: drafts, curve (tweetnacl), ws (no tls); no libsodium, gnutls, libbsd, pgm, norm"
 } > "$out/BUILD-INFO"

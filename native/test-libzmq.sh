@@ -26,6 +26,8 @@
 #   --tests REGEX     full mode: run only the ctest tests matching REGEX (ctest -R)
 #   --build-only      build, do not run
 #   --rid RID         the native/out/<rid>/ library (subset) and cache name (default linux-x64)
+#   --out DIR         subset: the library (and its platform.hpp) in DIR instead of native/out/<rid>/,
+#                     e.g. native/out-zig/linux-x64 for a comparison build
 # Environment (so the same script can run the zig and cross builds later):
 #   CC, CXX           compilers (default gcc, g++)
 #   CMAKE_EXTRA       extra cmake arguments (a toolchain file, -DCMAKE_SYSTEM_NAME=..., ...)
@@ -48,6 +50,7 @@ tests_regex=""
 build_only=0
 defects_only=0
 rid=linux-x64
+lib_out=""
 while [ $# -gt 0 ]; do
   case "$1" in
     full|subset) mode=$1 ;;
@@ -57,6 +60,7 @@ while [ $# -gt 0 ]; do
     --build-only) build_only=1 ;;
     --defects-only) defects_only=1 ;;
     --rid) rid=$2; shift ;;
+    --out) lib_out=$(cd "$2" && pwd); shift ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d'; exit 0 ;;
     *) echo "test-libzmq: unknown argument '$1' (--help)" >&2; exit 2 ;;
   esac
@@ -181,9 +185,10 @@ SUBSET="test_pair_tcp test_pair_ipc test_reqrep_tcp test_hwm test_term_endpoint 
   test_radio_dish test_client_server test_ws_transport test_security_curve test_monitor"
 
 if [ "$mode" = subset ]; then
-  lib="$here/out/$rid/libzmq.so"
+  lib="${lib_out:-$here/out/$rid}/libzmq.so"
   [ -f "$lib" ] || die "no $lib: run native/build-libzmq.sh $rid first"
-  platform="$here/.cache/build-$rid/build/platform.hpp"
+  # The configuration the library was built with; native/build-libzmq.sh keeps it beside it.
+  platform="$(dirname "$lib")/platform.hpp"
   [ -f "$platform" ] || die "no $platform (the configured native build): run native/build-libzmq.sh $rid --force"
   # The library is part of the cache key: a rebuilt libzmq relinks the tests.
   libstamp="$cache/LIB-STAMP"
