@@ -13,7 +13,12 @@ set -euo pipefail
 
 rid=${1:-linux-x64}
 here=$(cd "$(dirname "$0")" && pwd)
-work="$here/.cache/build-$rid"
+# The shared build's folder is per toolchain (build-libzmq.sh: build-<toolchain>-<rid>).
+work=""
+for candidate in "$here/.cache/build-zig-$rid" "$here/.cache/build-gcc-$rid" "$here/.cache/build-$rid"; do
+  if [ -f "$candidate/build/CMakeCache.txt" ]; then work=$candidate; break; fi
+done
+[ -n "$work" ] || work="$here/.cache/build-zig-$rid"
 out="$here/out/$rid"
 die() { echo "build-static: $*" >&2; exit 1; }
 
@@ -32,12 +37,25 @@ if [ -f "$static/libzmq.a" ] && cmp -s "$out/BUILD-INFO" "$static/BUILD-INFO"; t
   exit 0
 fi
 
-# The shared build's own choices: compilers and flags, every feature switch, cross-build answers.
+# The shared build's own choices: flags, every feature switch, and the answers of its feature probes
+# (ZMQ_HAVE_*, HAVE_*), so the archive uses no libc function the shipped library does not (the zig
+# build probes against glibc 2.17: no arc4random, for one). Compilers: when the shared build is
+# zig's, the archive is compiled by the system's gcc instead, because the NativeAOT link that
+# consumes it brings libstdc++ (ZmqNative.Native.targets: -l:libstdc++.a) and zig compiles against
+# its own libc++, which an application's link does not have. A static archive carries no symbol
+# versions: the glibc floor of the executable is set where the application is linked.
+if grep -q "^CMAKE_CXX_COMPILER:[A-Z]*=.*/build-zig-" "$cache"; then
+  compilers='^(CMAKE_(C|CXX)_COMPILER|CMAKE_TOOLCHAIN_FILE|CMAKE_SYSTEM_NAME|CMAKE_SYSTEM_PROCESSOR|CMAKE_AR|CMAKE_RANLIB):'
+  [ "$rid" = linux-x64 ] && [ "$(uname -m)" = x86_64 ] || die "a static archive for $rid from a zig build needs a native gcc for $rid"
+  command -v g++ >/dev/null || die "g++ is missing (apt-get install g++)"
+else
+  compilers='^$'
+fi
 options=()
 while IFS= read -r line; do
   options+=("-D$line")
-done < <(grep -E '^(CMAKE_(C|CXX)_COMPILER|CMAKE_(C|CXX)_FLAGS|CMAKE_BUILD_TYPE|CMAKE_TOOLCHAIN_FILE|CMAKE_SYSTEM_NAME|CMAKE_SYSTEM_PROCESSOR|CMAKE_AR|CMAKE_RANLIB|CMAKE_OSX_[A-Z_]+|ENABLE_[A-Z_]+|WITH_[A-Z_]+|ZMQ_[A-Z_]+|POLLER|API_POLLER):[A-Z]+=' "$cache" \
-  | grep -vE '^(WITH_PERF_TOOL|WITH_DOCS?|ENABLE_CPACK):' || true)
+done < <(grep -E '^(CMAKE_(C|CXX)_COMPILER|CMAKE_(C|CXX)_FLAGS|CMAKE_BUILD_TYPE|CMAKE_TOOLCHAIN_FILE|CMAKE_SYSTEM_NAME|CMAKE_SYSTEM_PROCESSOR|CMAKE_AR|CMAKE_RANLIB|CMAKE_OSX_[A-Z_]+|ENABLE_[A-Z_]+|WITH_[A-Z_]+|ZMQ_[A-Z_0-9]+|HAVE_[A-Z_0-9]+|POLLER|API_POLLER):[A-Z]+=' "$cache" \
+  | grep -vE '^(WITH_PERF_TOOL|WITH_DOCS?|ENABLE_CPACK):' | grep -vE "$compilers" || true)
 
 build="$work/build-static"
 rm -rf "$build"
