@@ -177,7 +177,7 @@ esac
 # is one: CMAKE_SYSTEM_NAME is set) and then leaves the features out (TCP keepalive options
 # silently ignored, no SOCK_CLOEXEC, no TIPC, no thread names). They are properties of the OS
 # and its C library, not of the CPU: give them the values a native configure finds (Linux:
-# compare a gcc linux-x64 build's platform.hpp, kept as native/out-gcc/linux-x64/platform.hpp;
+# compare the platform.hpp of a gcc build, native/build-libzmq.sh linux-x64 --gcc -> native/out-gcc/;
 # glibc 2.17 and musl have all of these).
 linux_features=(-DZMQ_HAVE_EVENTFD_CLOEXEC=1 -DZMQ_HAVE_SOCK_CLOEXEC=1 -DZMQ_HAVE_O_CLOEXEC=1
   -DZMQ_HAVE_SO_BINDTODEVICE=1 -DZMQ_HAVE_SO_KEEPALIVE=1 -DZMQ_HAVE_SO_PRIORITY=1
