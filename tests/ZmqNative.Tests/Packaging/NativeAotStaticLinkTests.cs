@@ -16,42 +16,6 @@ namespace ZmqNative.Tests.Packaging;
 [NonParallelizable]
 public class NativeAotStaticLinkTests
 {
-    private const string Program = """
-            using ZmqNative;
-
-            using (var context = new ZmqContext())
-            {
-                using var server = context.CreateSocket(ZmqSocketType.Rep);
-                server.Bind("tcp://127.0.0.1:*");
-                using var client = context.CreateSocket(ZmqSocketType.Req);
-                client.Connect(server.LastEndpoint);
-                client.Send("Hello");
-                if (!server.TryReceiveString(TimeSpan.FromSeconds(30), out var request))
-                {
-                    Console.WriteLine("no request within 30 s");
-                    return 1;
-                }
-
-                server.Send("World");
-                if (!client.TryReceiveString(TimeSpan.FromSeconds(30), out var reply))
-                {
-                    Console.WriteLine("no reply within 30 s");
-                    return 1;
-                }
-
-                Console.WriteLine($"round trip: {request} -> {reply}");
-            }
-
-            Console.WriteLine($"libzmq {Zmq.LibraryVersion}");
-            Console.WriteLine($"loaded from {ZmqNativeLibrary.LoadedFrom}");
-            foreach (var line in File.ReadLines("/proc/self/maps").Where(l => l.Contains("libzmq")).Select(l => l[l.IndexOf('/')..]).Distinct())
-            {
-                Console.WriteLine($"mapped {line}");
-            }
-
-            return 0;
-            """;
-
     [Test]
     public void PublishAot_StaticLink_OneExecutableRunsWithNoLibzmqSharedLibrary()
     {
@@ -78,7 +42,7 @@ public class NativeAotStaticLinkTests
               <ItemGroup>
                 <PackageReference Include="ZmqNative" Version="{PackageFolder.Version}" />
               </ItemGroup>
-            """, Program, packagesFolder: compilerCache, alsoUserSources: true);
+            """, PackageConsumerTests.Program, packagesFolder: compilerCache, alsoUserSources: true);
 
         consumer.Dotnet("publish", "-r", "linux-x64", "-c", "Release", "-o", "out", "--disable-build-servers", "-nodeReuse:false");
 

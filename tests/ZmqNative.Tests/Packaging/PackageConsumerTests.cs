@@ -14,7 +14,8 @@ namespace ZmqNative.Tests.Packaging;
 [NonParallelizable]
 public class PackageConsumerTests
 {
-    private const string Program = """
+    /// <summary>The consumer app: a REQ/REP round trip, then where libzmq came from (also the NativeAOT test's app).</summary>
+    internal const string Program = """
             using ZmqNative;
 
             using (var context = new ZmqContext())
