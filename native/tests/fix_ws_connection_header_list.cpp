@@ -6,6 +6,7 @@
 #include "fixtest.hpp"
 
 #include <errno.h>
+#include <sys/time.h>
 
 int main ()
 {
