@@ -37,16 +37,9 @@ static void sleep_ms (int ms)
 int main ()
 {
     // Hold a UDP port without SO_REUSEADDR: libzmq's bind to it fails with EADDRINUSE.
-    const int holder = socket (AF_INET, SOCK_DGRAM, 0);
-    CHECK (holder >= 0);
-    sockaddr_in addr;
-    memset (&addr, 0, sizeof addr);
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
-    CHECK (bind (holder, reinterpret_cast<sockaddr *> (&addr), sizeof addr) == 0);
-    socklen_t len = sizeof addr;
-    CHECK (getsockname (holder, reinterpret_cast<sockaddr *> (&addr), &len) == 0);
-    udp_port_under_test = ntohs (addr.sin_port);
+    int held_port;
+    const int holder = bind_loopback (SOCK_DGRAM, &held_port);
+    udp_port_under_test = held_port;
 
     void *ctx = zmq_ctx_new ();
     CHECK (ctx);

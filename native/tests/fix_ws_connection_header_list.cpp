@@ -19,16 +19,9 @@ int main ()
     snprintf (endpoint, sizeof endpoint, "ws://127.0.0.1:%d/zmq", port);
     CHECK (zmq_bind (server, endpoint) == 0);
 
-    const int fd = socket (AF_INET, SOCK_STREAM, 0);
-    CHECK (fd >= 0);
+    const int fd = connect_loopback (port);
     const timeval timeout = {10, 0};
     CHECK (setsockopt (fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout) == 0);
-    sockaddr_in addr;
-    memset (&addr, 0, sizeof addr);
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
-    addr.sin_port = htons (static_cast<uint16_t> (port));
-    CHECK (connect (fd, reinterpret_cast<sockaddr *> (&addr), sizeof addr) == 0);
 
     char request[512];
     const int request_size = snprintf (request, sizeof request,

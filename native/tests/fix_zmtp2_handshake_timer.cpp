@@ -24,14 +24,7 @@ int main ()
     snprintf (endpoint, sizeof endpoint, "tcp://127.0.0.1:%d", port);
     CHECK (zmq_bind (pull, endpoint) == 0);
 
-    const int fd = socket (AF_INET, SOCK_STREAM, 0);
-    CHECK (fd >= 0);
-    sockaddr_in addr;
-    memset (&addr, 0, sizeof addr);
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
-    addr.sin_port = htons (static_cast<uint16_t> (port));
-    CHECK (connect (fd, reinterpret_cast<sockaddr *> (&addr), sizeof addr) == 0);
+    const int fd = connect_loopback (port);
 
     // ZMTP 2.0 greeting: signature (0xFF, 8 bytes, 0x7F), revision 1, socket type PUSH (8),
     // then the identity as a final frame (flags 0, length 0).

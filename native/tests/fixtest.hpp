@@ -26,21 +26,47 @@
         }                                                                                    \
     } while (0)
 
-// A port on 127.0.0.1 that was free a moment ago: the kernel picks it for a socket of the
-// given type (SOCK_DGRAM, SOCK_STREAM) bound to port 0, and the socket is closed again.
-static int free_loopback_port (int type)
+// 127.0.0.1:port as a socket address.
+static sockaddr_in loopback_address (int port)
 {
-    const int fd = socket (AF_INET, type, 0);
-    CHECK (fd >= 0);
     sockaddr_in addr;
     memset (&addr, 0, sizeof addr);
     addr.sin_family = AF_INET;
     addr.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
+    addr.sin_port = htons (static_cast<uint16_t> (port));
+    return addr;
+}
+
+// A socket of the given type (SOCK_DGRAM, SOCK_STREAM) bound to a port on 127.0.0.1 that the
+// kernel picks; the port goes to *port. The caller closes the socket.
+static int bind_loopback (int type, int *port)
+{
+    const int fd = socket (AF_INET, type, 0);
+    CHECK (fd >= 0);
+    sockaddr_in addr = loopback_address (0);
     CHECK (bind (fd, reinterpret_cast<sockaddr *> (&addr), sizeof addr) == 0);
     socklen_t len = sizeof addr;
     CHECK (getsockname (fd, reinterpret_cast<sockaddr *> (&addr), &len) == 0);
-    close (fd);
-    return ntohs (addr.sin_port);
+    *port = ntohs (addr.sin_port);
+    return fd;
+}
+
+// A port on 127.0.0.1 that was free a moment ago: bound as above, and the socket closed again.
+static int free_loopback_port (int type)
+{
+    int port;
+    close (bind_loopback (type, &port));
+    return port;
+}
+
+// A raw TCP connection to 127.0.0.1:port, as a peer that speaks no ZMTP would open it.
+static int connect_loopback (int port)
+{
+    const int fd = socket (AF_INET, SOCK_STREAM, 0);
+    CHECK (fd >= 0);
+    const sockaddr_in addr = loopback_address (port);
+    CHECK (connect (fd, reinterpret_cast<const sockaddr *> (&addr), sizeof addr) == 0);
+    return fd;
 }
 
 // Sends one raw datagram to 127.0.0.1:port, as any host that can reach a DISH could.
@@ -48,12 +74,8 @@ static void send_datagram (int port, const void *data, size_t size)
 {
     const int fd = socket (AF_INET, SOCK_DGRAM, 0);
     CHECK (fd >= 0);
-    sockaddr_in addr;
-    memset (&addr, 0, sizeof addr);
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
-    addr.sin_port = htons (static_cast<uint16_t> (port));
-    CHECK (sendto (fd, data, size, 0, reinterpret_cast<sockaddr *> (&addr), sizeof addr)
+    const sockaddr_in addr = loopback_address (port);
+    CHECK (sendto (fd, data, size, 0, reinterpret_cast<const sockaddr *> (&addr), sizeof addr)
            == static_cast<ssize_t> (size));
     close (fd);
 }
