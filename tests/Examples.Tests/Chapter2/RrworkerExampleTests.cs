@@ -43,6 +43,9 @@ public class RrworkerExampleTests
         Assert.That(client.TryReceiveString(Chapter2Harness.Wait, out var second), Is.True, "the next request was answered");
 
         Assert.That(new[] { first, second }, Is.EqualTo(new[] { "World", "World" }));
+        // The worker prints before it replies, but its stdout is read on another thread: the reply can
+        // arrive before the line does (seen once in a clean-clone run), so wait for the lines themselves.
+        worker.WaitForLines(l => l.StartsWith("Received request", StringComparison.Ordinal), 2, Chapter2Harness.Wait);
         Assert.That(worker.Lines, Is.EqualTo(Enumerable.Repeat("Received request: [Hello]", 2)));
         Assert.That(worker.Errors, Is.Empty);
     }
