@@ -60,7 +60,7 @@ public class PirateQueueLimitTests
     {
         using var context = new ZmqContext();
         using var stop = new CancellationTokenSource();
-        var (queue, run, worker) = Start(kind, context, body => [Bytes(body[0].Length.ToString())], stop.Token, maxMessageSize: null);
+        var (queue, run, worker) = Start(kind, context, body => [Bytes(body[0].Length.ToString())], stop.Token, unlimited: true);
         using var owned = queue;
         var running = Background(() => run());
         var working = Background(() => worker());
@@ -78,15 +78,15 @@ public class PirateQueueLimitTests
     }
 
     private static (IDisposable Queue, Action Run, Action Worker) Start(
-        string kind, ZmqContext context, Func<IReadOnlyList<byte[]>, IReadOnlyList<byte[]>> handler, CancellationToken stop, long? maxMessageSize = -1)
+        string kind, ZmqContext context, Func<IReadOnlyList<byte[]>, IReadOnlyList<byte[]>> handler, CancellationToken stop, bool unlimited = false)
     {
         const string Tcp = "tcp://127.0.0.1:*";
         if (kind == "simple")
         {
             var options = new SimplePirateQueueOptions();
-            if (maxMessageSize != -1)
+            if (unlimited)
             {
-                options.MaxMessageSize = maxMessageSize;
+                options.MaxMessageSize = null;
             }
 
             var queue = new SimplePirateQueue(context, Tcp, Tcp, options);
@@ -95,9 +95,9 @@ public class PirateQueueLimitTests
         else
         {
             var options = new ParanoidPirateQueueOptions();
-            if (maxMessageSize != -1)
+            if (unlimited)
             {
-                options.MaxMessageSize = maxMessageSize;
+                options.MaxMessageSize = null;
             }
 
             var queue = new ParanoidPirateQueue(context, Tcp, Tcp, options);
