@@ -1,9 +1,12 @@
+using System.Runtime.CompilerServices;
+
 namespace ZmqNative.Patterns;
 
 /// <summary>
-/// The REQ socket of a client that retries the Lazy Pirate way (Lazy Pirate, Binary Star): a REQ
-/// cannot send again before its reply, so a retry closes the socket and opens a new one. Zero linger
-/// drops the stale request at once, and a late reply to it can never be taken for the new one's.
+/// The REQ socket of a client that retries the Lazy Pirate way (Lazy Pirate, Binary Star, Freelance
+/// model one): a REQ cannot send again before its reply, so a retry closes the socket and opens a new
+/// one. Zero linger drops the stale request at once, and a late reply to it can never be taken for the
+/// new one's. Also the request check every retrying client shares.
 /// </summary>
 internal static class LazyReq
 {
@@ -26,6 +29,26 @@ internal static class LazyReq
         {
             socket.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>One try: sends <paramref name="request"/> and waits for the reply, each step at most <paramref name="timeout"/>.</summary>
+    /// <param name="socket">A REQ socket ready to send.</param>
+    /// <param name="request">The request's frames.</param>
+    /// <param name="timeout">How long the send, then the receive, may wait.</param>
+    /// <returns>The reply, or null when either step timed out (the socket is then stuck: close it).</returns>
+    public static List<byte[]>? Exchange(ZmqSocket socket, IReadOnlyList<byte[]> request, TimeSpan timeout) =>
+        socket.TrySendMultipart(request, timeout) && socket.TryReceiveMultipart(timeout, out var reply) ? reply : null;
+
+    /// <summary>Throws unless <paramref name="request"/> has at least one frame (a client's first check).</summary>
+    /// <param name="request">The request's frames.</param>
+    /// <param name="name">The parameter's name.</param>
+    public static void CheckRequest(IReadOnlyList<byte[]> request, [CallerArgumentExpression(nameof(request))] string name = "request")
+    {
+        ArgumentNullException.ThrowIfNull(request, name);
+        if (request.Count == 0)
+        {
+            throw new ArgumentException("a request has at least one frame", name);
         }
     }
 }

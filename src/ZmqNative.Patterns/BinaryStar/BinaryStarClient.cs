@@ -148,11 +148,7 @@ public sealed class BinaryStarClient : IDisposable
     /// <exception cref="ObjectDisposedException">The client is disposed.</exception>
     public BinaryStarResult Request(IReadOnlyList<byte[]> request, Func<IReadOnlyList<byte[]>, bool>? accept = null, CancellationToken cancellation = default)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        if (request.Count == 0)
-        {
-            throw new ArgumentException("a request has at least one frame", nameof(request));
-        }
+        LazyReq.CheckRequest(request);
 
         ObjectDisposedException.ThrowIf(_disposed, this);
         int attempt = 0;
@@ -160,15 +156,14 @@ public sealed class BinaryStarClient : IDisposable
         {
             attempt++;
             var socket = _socket ?? Open();
-            if (socket.TrySendMultipart(request, _options.RequestTimeout)
-                && socket.TryReceiveMultipart(_options.RequestTimeout, out var frames))
+            if (LazyReq.Exchange(socket, request, _options.RequestTimeout) is { } reply)
             {
-                if (accept is null || accept(frames!))
+                if (accept is null || accept(reply))
                 {
-                    return BinaryStarResult.Replied(frames!, attempt, CurrentServer);
+                    return BinaryStarResult.Replied(reply, attempt, CurrentServer);
                 }
 
-                _options.Observer?.Invoke(new BinaryStarClientEvent(BinaryStarClientEventKind.RejectedReply, CurrentServer, frames));
+                _options.Observer?.Invoke(new BinaryStarClientEvent(BinaryStarClientEventKind.RejectedReply, CurrentServer, reply));
             }
 
             if (_options.Attempts != 0 && attempt >= _options.Attempts)

@@ -11,7 +11,7 @@ public sealed class BinaryStarServerOptions
     /// </summary>
     public TimeSpan Heartbeat { get; set; } = TimeSpan.FromMilliseconds(1000);
 
-    /// <summary>The clock of the state machine's peer expiry; <see cref="TimeProvider.System"/> by default.</summary>
+    /// <summary>The clock of the heartbeats and of the state machine's peer expiry; <see cref="TimeProvider.System"/> by default.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
     /// <summary>Called on the server's thread for transitions, conflicts, refused requests and state messages (see <see cref="BinaryStarServerEvent"/>).</summary>
@@ -254,12 +254,13 @@ public sealed class BinaryStarServer : IDisposable
             poller.Add(wake.Socket, ZmqPollEvents.In);
         }
 
-        long interval = Math.Max(1, (long)Math.Ceiling(_options.Heartbeat.TotalMilliseconds));
+        var time = _options.TimeProvider;
+        long interval = LoopClock.Milliseconds(_options.Heartbeat);
         _fsm.ResetPeerExpiry();
-        long sendAt = Environment.TickCount64 + interval;
+        long sendAt = time.NowMilliseconds() + interval;
         while (!cancellation.IsCancellationRequested)
         {
-            poller.Wait(TimeSpan.FromMilliseconds(Math.Max(0, sendAt - Environment.TickCount64)));
+            poller.Wait(LoopClock.Until(sendAt, time.NowMilliseconds()));
 
             // The peer's state first: when both are waiting, a peer that just became active must win
             // over a client vote that would make us active too.
@@ -276,10 +277,10 @@ public sealed class BinaryStarServer : IDisposable
                 OnClientRequest(frontend, frontend.ReceiveMultipart());
             }
 
-            if (Environment.TickCount64 >= sendAt)
+            if (time.NowMilliseconds() >= sendAt)
             {
                 Publish();
-                sendAt = Environment.TickCount64 + interval;
+                sendAt = time.NowMilliseconds() + interval;
             }
         }
     }

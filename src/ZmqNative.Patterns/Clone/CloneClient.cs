@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
+using ZmqNative.Patterns.Loop;
 
 namespace ZmqNative.Patterns.Clone;
 
@@ -249,7 +250,7 @@ public sealed class CloneClient : IDisposable
     private void Report(CloneClientEventKind kind, long sequence = 0, string? key = null, int count = 0) =>
         _options.Observer?.Invoke(new CloneClientEvent(kind, _servers[_current], sequence, key, count));
 
-    private static long Now() => Environment.TickCount64;
+    private static long Now() => TimeProvider.System.NowMilliseconds();
 
     private void AgentLoop()
     {

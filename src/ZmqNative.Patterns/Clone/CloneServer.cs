@@ -1,5 +1,6 @@
 using System.Text;
 using ZmqNative.Patterns.BinaryStar;
+using ZmqNative.Patterns.Loop;
 
 namespace ZmqNative.Patterns.Clone;
 
@@ -273,7 +274,7 @@ public sealed class CloneServer : IDisposable
 
     private static bool InSubtree(string key, string subtree) => key.StartsWith(subtree, StringComparison.Ordinal);
 
-    private long Now() => (long)_options.TimeProvider.GetElapsedTime(0).TotalMilliseconds;
+    private long Now() => _options.TimeProvider.NowMilliseconds();
 
     private void Report(CloneServerEventKind kind, long sequence = 0, string? key = null, int count = 0, string? detail = null) =>
         _options.Observer?.Invoke(new CloneServerEvent(kind, sequence, key, count, detail));

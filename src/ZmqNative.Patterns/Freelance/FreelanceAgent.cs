@@ -1,4 +1,5 @@
 using System.Text;
+using ZmqNative.Patterns.Loop;
 
 namespace ZmqNative.Patterns.Freelance;
 
@@ -22,10 +23,10 @@ internal sealed class FreelanceAgent(ZmqContext context, ZmqActorPipe pipe, Free
     public static readonly byte[] RequestCommand = "REQUEST"u8.ToArray();
 
     private readonly List<Server> _servers = [];
-    private readonly long _pingInterval = FreelanceProtocol.Milliseconds(options.PingInterval);
-    private readonly long _ttl = FreelanceProtocol.Milliseconds(options.ServerTtl);
-    private readonly long _retryInterval = FreelanceProtocol.Milliseconds(options.RetryInterval);
-    private readonly long _globalTimeout = FreelanceProtocol.Milliseconds(options.GlobalTimeout);
+    private readonly long _pingInterval = LoopClock.Milliseconds(options.PingInterval);
+    private readonly long _ttl = LoopClock.Milliseconds(options.ServerTtl);
+    private readonly long _retryInterval = LoopClock.Milliseconds(options.RetryInterval);
+    private readonly long _globalTimeout = LoopClock.Milliseconds(options.GlobalTimeout);
     private ZmqSocket _router = null!;
     private long _probeInterval;
     private uint _sequence;
@@ -42,7 +43,7 @@ internal sealed class FreelanceAgent(ZmqContext context, ZmqActorPipe pipe, Free
         // so sends to a server that went away still succeed (queued) and only its TTL reveals it.
         router.Immediate = true;
         // libzmq retries a failed connect every ZMQ_RECONNECT_IVL, so probing more often finds nothing sooner.
-        _probeInterval = FreelanceProtocol.Milliseconds(router.ReconnectInterval);
+        _probeInterval = LoopClock.Milliseconds(router.ReconnectInterval);
         pipe.SignalReady();
 
         using var poller = new ZmqPoller();
@@ -50,7 +51,7 @@ internal sealed class FreelanceAgent(ZmqContext context, ZmqActorPipe pipe, Free
         poller.Add(router, ZmqPollEvents.In);
         while (true)
         {
-            long now = FreelanceProtocol.Now();
+            long now = TimeProvider.System.NowMilliseconds();
             long wake = NextWake();
             poller.Wait(wake == long.MaxValue ? Timeout.InfiniteTimeSpan : TimeSpan.FromMilliseconds(Math.Max(0, wake - now)));
             bool fromPipe = poller.IsReady(pipe.Socket);
@@ -71,7 +72,7 @@ internal sealed class FreelanceAgent(ZmqContext context, ZmqActorPipe pipe, Free
                 OnServerMessage(router.ReceiveMultipart());
             }
 
-            OnTimers(FreelanceProtocol.Now());
+            OnTimers(TimeProvider.System.NowMilliseconds());
         }
     }
 
@@ -100,7 +101,7 @@ internal sealed class FreelanceAgent(ZmqContext context, ZmqActorPipe pipe, Free
 
     private void OnCommand(List<byte[]> command)
     {
-        long now = FreelanceProtocol.Now();
+        long now = TimeProvider.System.NowMilliseconds();
         if (command[0].AsSpan().SequenceEqual(ConnectCommand) && command.Count == 2)
         {
             string endpoint = Encoding.UTF8.GetString(command[1]);
@@ -166,7 +167,7 @@ internal sealed class FreelanceAgent(ZmqContext context, ZmqActorPipe pipe, Free
 
     private void OnServerMessage(List<byte[]> message)
     {
-        long now = FreelanceProtocol.Now();
+        long now = TimeProvider.System.NowMilliseconds();
         var server = _servers.FirstOrDefault(s => s.Identity.AsSpan().SequenceEqual(message[0]));
         if (server is null)
         {

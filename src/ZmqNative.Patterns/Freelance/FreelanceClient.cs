@@ -127,11 +127,7 @@ public sealed class FreelanceClient : IDisposable
     /// <exception cref="InvalidOperationException">The agent has stopped (it failed; the inner exception says why).</exception>
     public bool TryRequest(IReadOnlyList<byte[]> request, [NotNullWhen(true)] out List<byte[]>? reply)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        if (request.Count == 0)
-        {
-            throw new ArgumentException("a request has at least one frame", nameof(request));
-        }
+        LazyReq.CheckRequest(request);
 
         var answer = Call([FreelanceAgent.RequestCommand, .. request]);
         if (Encoding.UTF8.GetString(answer[0]) == FreelanceAgent.OkStatus)

@@ -70,11 +70,7 @@ public sealed class FreelanceFailoverClient
     /// <returns>False when every try timed out.</returns>
     public bool TryRequest(IReadOnlyList<byte[]> request, [NotNullWhen(true)] out List<byte[]>? reply)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        if (request.Count == 0)
-        {
-            throw new ArgumentException("a request has at least one frame", nameof(request));
-        }
+        LazyReq.CheckRequest(request);
 
         bool single = _endpoints.Length == 1;
         int tries = single ? _options.Retries : _endpoints.Length;
@@ -109,17 +105,8 @@ public sealed class FreelanceFailoverClient
     {
         _options.Observer?.Invoke(new FreelanceEvent(FreelanceEventKind.Trying, endpoint));
         // A fresh REQ per try, closed with zero linger: nothing of a failed try survives into the next.
-        using var client = _context.CreateSocket(ZmqSocketType.Req);
-        client.Linger = TimeSpan.Zero;
-        client.Connect(endpoint);
-        if (client.TrySendMultipart(request, _options.RequestTimeout)
-            && client.TryReceiveMultipart(_options.RequestTimeout, out var frames))
-        {
-            reply = frames!; // filled when it returns true
-            return true;
-        }
-
-        reply = null;
-        return false;
+        using var client = LazyReq.Open(_context, endpoint, connecting: null);
+        reply = LazyReq.Exchange(client, request, _options.RequestTimeout);
+        return reply is not null;
     }
 }

@@ -42,10 +42,6 @@ public static class FreelanceProtocol
 
     internal static ReadOnlySpan<byte> PongBytes => "PONG"u8;
 
-    internal static long Now() => Environment.TickCount64;
-
-    internal static long Milliseconds(TimeSpan span) => Math.Max(1, (long)Math.Ceiling(span.TotalMilliseconds));
-
     internal static byte[] SequenceFrame(uint sequence) => System.Text.Encoding.ASCII.GetBytes(sequence.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     internal static bool IsSequence(byte[] frame, uint sequence) =>

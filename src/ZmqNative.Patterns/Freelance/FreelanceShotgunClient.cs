@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text;
+using ZmqNative.Patterns.Loop;
 
 namespace ZmqNative.Patterns.Freelance;
 
@@ -70,11 +71,7 @@ public sealed class FreelanceShotgunClient : IDisposable
     /// <exception cref="InvalidOperationException">No server was connected.</exception>
     public bool TryRequest(IReadOnlyList<byte[]> request, [NotNullWhen(true)] out List<byte[]>? reply)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        if (request.Count == 0)
-        {
-            throw new ArgumentException("a request has at least one frame", nameof(request));
-        }
+        LazyReq.CheckRequest(request);
 
         if (_servers == 0)
         {
@@ -83,7 +80,7 @@ public sealed class FreelanceShotgunClient : IDisposable
 
         uint sequence = ++_sequence;
         List<byte[]> message = [[], FreelanceProtocol.SequenceFrame(sequence), .. request];
-        long deadline = FreelanceProtocol.Now() + FreelanceProtocol.Milliseconds(_options.GlobalTimeout);
+        long deadline = TimeProvider.System.NowMilliseconds() + LoopClock.Milliseconds(_options.GlobalTimeout);
         for (int i = 0; i < _servers; i++)
         {
             // DEALER round-robins over its pipes, so each copy goes to the next server.
@@ -129,5 +126,5 @@ public sealed class FreelanceShotgunClient : IDisposable
     /// <summary>Closes the socket. Harmless when called again.</summary>
     public void Dispose() => _socket.Dispose();
 
-    private static TimeSpan Remaining(long deadline) => TimeSpan.FromMilliseconds(Math.Max(0, deadline - FreelanceProtocol.Now()));
+    private static TimeSpan Remaining(long deadline) => TimeSpan.FromMilliseconds(Math.Max(0, deadline - TimeProvider.System.NowMilliseconds()));
 }

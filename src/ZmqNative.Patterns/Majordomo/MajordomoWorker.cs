@@ -1,4 +1,5 @@
 using System.Text;
+using ZmqNative.Patterns.Loop;
 
 namespace ZmqNative.Patterns.Majordomo;
 
@@ -48,7 +49,7 @@ public sealed class MajordomoWorker : IDisposable
     private ZmqSocket? _socket;
     private byte[]? _replyTo;
     private int _liveness;
-    private DateTime _heartbeatAt;
+    private long _heartbeatAt;
 
     /// <summary>Connects to the broker and registers <paramref name="service"/>.</summary>
     /// <param name="context">The context to create sockets in.</param>
@@ -79,17 +80,18 @@ public sealed class MajordomoWorker : IDisposable
     /// <returns>The request's body frames, or null when cancelled.</returns>
     public List<byte[]>? Receive(CancellationToken cancellation)
     {
-        TimeSpan slice = TimeSpan.FromMilliseconds(100);
-        DateTime silenceCheck = DateTime.UtcNow + _options.HeartbeatInterval;
+        const long Slice = 100;
+        long interval = LoopClock.Milliseconds(_options.HeartbeatInterval);
+        long silenceCheck = Now() + interval;
         while (!cancellation.IsCancellationRequested)
         {
-            TimeSpan wait = (_heartbeatAt < silenceCheck ? _heartbeatAt : silenceCheck) - DateTime.UtcNow;
-            wait = wait < TimeSpan.Zero ? TimeSpan.Zero : wait > slice ? slice : wait;
+            long now = Now();
+            TimeSpan wait = LoopClock.Until(Math.Min(Math.Min(_heartbeatAt, silenceCheck), now + Slice), now);
             if (_socket!.TryReceiveMultipart(wait, out List<byte[]>? frames))
             {
                 Trace("I: received message from broker:", frames!);
                 _liveness = _options.Liveness;
-                silenceCheck = DateTime.UtcNow + _options.HeartbeatInterval;
+                silenceCheck = Now() + interval;
 
                 // [empty][MDPW01][command]...: anything else is invalid and dropped (RFC 7).
                 if (frames!.Count < 3 || frames[0].Length != 0 || !MajordomoProtocol.Is(frames[1], MajordomoProtocol.WorkerHeaderBytes) || frames[2].Length != 1)
@@ -114,9 +116,9 @@ public sealed class MajordomoWorker : IDisposable
                         break;
                 }
             }
-            else if (DateTime.UtcNow >= silenceCheck)
+            else if (Now() >= silenceCheck)
             {
-                silenceCheck = DateTime.UtcNow + _options.HeartbeatInterval;
+                silenceCheck = Now() + interval;
                 if (--_liveness <= 0)
                 {
                     Log("W: disconnected from broker - retrying...");
@@ -129,10 +131,10 @@ public sealed class MajordomoWorker : IDisposable
                 }
             }
 
-            if (DateTime.UtcNow >= _heartbeatAt)
+            if (Now() >= _heartbeatAt)
             {
                 SendToBroker(MajordomoProtocol.Heartbeat, []);
-                _heartbeatAt = DateTime.UtcNow + _options.HeartbeatInterval;
+                _heartbeatAt = Now() + interval;
             }
         }
 
@@ -175,7 +177,7 @@ public sealed class MajordomoWorker : IDisposable
         _replyTo = null;
         SendToBroker(MajordomoProtocol.Ready, [_service]);
         _liveness = _options.Liveness;
-        _heartbeatAt = DateTime.UtcNow + _options.HeartbeatInterval;
+        _heartbeatAt = Now() + LoopClock.Milliseconds(_options.HeartbeatInterval);
     }
 
     private void SendToBroker(byte command, List<byte[]> rest)
@@ -197,4 +199,7 @@ public sealed class MajordomoWorker : IDisposable
             log(title + "\n" + MajordomoProtocol.Dump(frames));
         }
     }
+
+    /// <summary>The worker's clock: monotonic milliseconds (a wall-clock jump must not expire the broker or skip heartbeats).</summary>
+    private static long Now() => TimeProvider.System.NowMilliseconds();
 }

@@ -109,20 +109,14 @@ public sealed class LazyPirateClient : IDisposable
     /// <exception cref="ObjectDisposedException">The client is disposed.</exception>
     public LazyPirateResult Request(IReadOnlyList<byte[]> request, Func<IReadOnlyList<byte[]>, bool>? accept = null)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        if (request.Count == 0)
-        {
-            throw new ArgumentException("a request has at least one frame", nameof(request));
-        }
+        LazyReq.CheckRequest(request);
 
         ObjectDisposedException.ThrowIf(_disposed, this);
         for (int attempt = 1; attempt <= _options.Attempts; attempt++)
         {
             var socket = _socket ?? Open();
-            if (socket.TrySendMultipart(request, _options.RequestTimeout)
-                && socket.TryReceiveMultipart(_options.RequestTimeout, out var frames))
+            if (LazyReq.Exchange(socket, request, _options.RequestTimeout) is { } reply)
             {
-                var reply = frames!; // filled when it returns true
                 if (accept is null || accept(reply))
                 {
                     return LazyPirateResult.Replied(reply, attempt);

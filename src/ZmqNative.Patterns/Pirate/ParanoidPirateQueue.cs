@@ -90,7 +90,7 @@ public sealed class ParanoidPirateQueue : IDisposable
         _options = options ?? new ParanoidPirateQueueOptions();
         _options.Validate();
         _context = context;
-        _interval = PirateIdentity.Milliseconds(_options.HeartbeatInterval);
+        _interval = LoopClock.Milliseconds(_options.HeartbeatInterval);
         _workers = new PirateWorkerPool(_interval * _options.Liveness);
         _sockets = new QueueSockets(context, frontend, backend, configureBackend: b =>
         {
@@ -118,13 +118,13 @@ public sealed class ParanoidPirateQueue : IDisposable
         using var wake = CancellationWake.Create(_context, cancellation);
         using var poller = _sockets.CreatePoller(wake);
 
-        long heartbeatAt = PirateIdentity.Now() + _interval;
+        long heartbeatAt = TimeProvider.System.NowMilliseconds() + _interval;
         while (!cancellation.IsCancellationRequested)
         {
             // Wake for the next heartbeat or the next expiry, whichever is first.
-            long now = PirateIdentity.Now();
+            long now = TimeProvider.System.NowMilliseconds();
             long until = Math.Min(heartbeatAt, _workers.NextExpiry() ?? long.MaxValue);
-            poller.Wait(PirateIdentity.Until(until, now));
+            poller.Wait(LoopClock.Until(until, now));
             bool fromWorker = poller.IsReady(_backend);
             bool fromClient = poller.IsReady(_frontend);
             if (fromWorker)
@@ -134,10 +134,10 @@ public sealed class ParanoidPirateQueue : IDisposable
 
             if (fromClient && _workers.IdleCount > 0)
             {
-                RouteRequest(_frontend.ReceiveMultipart());
+                _sockets.RouteRequest(_workers, _frontend.ReceiveMultipart(), reqWorkers: false, _options.Observer);
             }
 
-            now = PirateIdentity.Now();
+            now = TimeProvider.System.NowMilliseconds();
             if (now >= heartbeatAt)
             {
                 SendHeartbeats();
@@ -171,7 +171,7 @@ public sealed class ParanoidPirateQueue : IDisposable
         byte[] worker = message[0];
         string name = PirateIdentity.Describe(worker);
         var payload = message.GetRange(1, message.Count - 1);
-        long now = PirateIdentity.Now();
+        long now = TimeProvider.System.NowMilliseconds();
         if (ParanoidPirateProtocol.IsCommand(payload, ParanoidPirateProtocol.Ready))
         {
             // A READY from a worker we thought busy means it restarted: its request is gone.
@@ -205,40 +205,6 @@ public sealed class ParanoidPirateQueue : IDisposable
             _workers.Heartbeat(worker, now);
             _options.Observer?.Invoke(new PirateEvent(PirateEventKind.InvalidMessage, name, message));
         }
-    }
-
-    private void RouteRequest(List<byte[]> request)
-    {
-        // [client][""][body...] only (RFC 6 REQUEST): a worker drops anything else without replying,
-        // which would leave it busy for ever. A ROUTER peer that sends no delimiter (a DEALER, a raw
-        // ZMTP peer) or no body is dropped here, and no worker is taken for it.
-        if (!ParanoidPirateProtocol.TrySplitEnvelope(request, out _))
-        {
-            _options.Observer?.Invoke(new PirateEvent(PirateEventKind.InvalidMessage, PirateIdentity.Describe(request[0]), request));
-            return;
-        }
-
-        while (_workers.Next() is { } worker)
-        {
-            try
-            {
-                // Non-blocking: a worker whose pipe is full is not reading, so it is no better than gone.
-                if (_backend.TrySendMultipart([worker, .. request]))
-                {
-                    _options.Observer?.Invoke(new PirateEvent(PirateEventKind.RequestRouted, PirateIdentity.Describe(worker), request));
-                    return;
-                }
-            }
-            catch (ZmqException e) when (e.Error == ZmqErrorCode.EHOSTUNREACH)
-            {
-                // ZMQ_ROUTER_MANDATORY: the worker disconnected; try the next one.
-            }
-
-            _workers.Remove(worker);
-            _options.Observer?.Invoke(new PirateEvent(PirateEventKind.WorkerUnreachable, PirateIdentity.Describe(worker)));
-        }
-
-        // No worker could take it: the client's retry will bring it back.
     }
 
     private void SendHeartbeats()

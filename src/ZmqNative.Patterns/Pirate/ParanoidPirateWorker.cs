@@ -91,7 +91,7 @@ public sealed class ParanoidPirateWorker
         ArgumentNullException.ThrowIfNull(handler);
         var liveness = new HeartbeatLiveness(_options.Liveness);
         var backoff = new ReconnectBackoff(_options.ReconnectInterval, _options.ReconnectIntervalMax);
-        long interval = PirateIdentity.Milliseconds(_options.HeartbeatInterval);
+        long interval = LoopClock.Milliseconds(_options.HeartbeatInterval);
 
         using var wake = CancellationWake.Create(_context, cancellation);
         using var poller = new ZmqPoller();
@@ -103,7 +103,7 @@ public sealed class ParanoidPirateWorker
         var (worker, name) = Open(poller);
         try
         {
-            long heartbeatAt = PirateIdentity.Now() + interval;
+            long heartbeatAt = TimeProvider.System.NowMilliseconds() + interval;
             while (!cancellation.IsCancellationRequested)
             {
                 // One poll per heartbeat interval: a silent one counts against the queue's liveness.
@@ -135,7 +135,7 @@ public sealed class ParanoidPirateWorker
                     liveness.Reset();
                 }
 
-                long now = PirateIdentity.Now();
+                long now = TimeProvider.System.NowMilliseconds();
                 if (now > heartbeatAt)
                 {
                     heartbeatAt = now + interval;

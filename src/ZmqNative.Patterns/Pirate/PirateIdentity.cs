@@ -26,13 +26,4 @@ internal static class PirateIdentity
 
         return Encoding.ASCII.GetString(identity);
     }
-
-    /// <summary>Milliseconds on a monotonic clock.</summary>
-    public static long Now() => Environment.TickCount64;
-
-    /// <summary>A TimeSpan as whole milliseconds, at least 1 (the loops' clock unit).</summary>
-    public static long Milliseconds(TimeSpan span) => Math.Max(1, (long)Math.Ceiling(span.TotalMilliseconds));
-
-    /// <summary>Milliseconds from now until <paramref name="at"/>, never negative.</summary>
-    public static TimeSpan Until(long at, long now) => TimeSpan.FromMilliseconds(Math.Max(0, at - now));
 }

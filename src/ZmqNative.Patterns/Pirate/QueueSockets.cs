@@ -3,9 +3,9 @@ using ZmqNative.Patterns.Loop;
 namespace ZmqNative.Patterns.Pirate;
 
 /// <summary>
-/// The two bound ROUTER sockets of a Pirate queue (frontend for clients, backend for workers) and
-/// their endpoints, read once at bind time: once the queue's loop polls the sockets, no other
-/// thread may touch them.
+/// The two bound ROUTER sockets of a Pirate queue (frontend for clients, backend for workers), their
+/// endpoints, read once at bind time (once the queue's loop polls the sockets, no other thread may
+/// touch them), and what both queues do alike with them: route a request to the next idle worker.
 /// </summary>
 internal sealed class QueueSockets : IDisposable
 {
@@ -56,6 +56,47 @@ internal sealed class QueueSockets : IDisposable
         }
 
         return poller;
+    }
+
+    /// <summary>
+    /// Gives a client's request to the next idle worker: <c>[client][""][body...]</c> only (RFC 6 REQUEST);
+    /// anything else is dropped here and no worker is taken for it, since a worker drops it without
+    /// replying and would stay busy for ever. A worker that cannot take it is forgotten and the next is tried.
+    /// </summary>
+    /// <param name="workers">The queue's workers.</param>
+    /// <param name="request">The request as the frontend read it.</param>
+    /// <param name="reqWorkers">Whether the workers are REQ sockets (Simple Pirate), which need an empty delimiter after their identity.</param>
+    /// <param name="observer">The queue's observer.</param>
+    public void RouteRequest(PirateWorkerPool workers, List<byte[]> request, bool reqWorkers, Action<PirateEvent>? observer)
+    {
+        if (!ParanoidPirateProtocol.TrySplitEnvelope(request, out _))
+        {
+            observer?.Invoke(new PirateEvent(PirateEventKind.InvalidMessage, PirateIdentity.Describe(request[0]), request));
+            return;
+        }
+
+        while (workers.Next() is { } worker)
+        {
+            List<byte[]> message = reqWorkers ? [worker, [], .. request] : [worker, .. request];
+            try
+            {
+                // Non-blocking: a worker whose pipe is full is not reading, so it is no better than gone.
+                if (Backend.TrySendMultipart(message))
+                {
+                    observer?.Invoke(new PirateEvent(PirateEventKind.RequestRouted, PirateIdentity.Describe(worker), request));
+                    return;
+                }
+            }
+            catch (ZmqException e) when (e.Error == ZmqErrorCode.EHOSTUNREACH)
+            {
+                // ZMQ_ROUTER_MANDATORY: the worker has disconnected; try the next one.
+            }
+
+            workers.Remove(worker);
+            observer?.Invoke(new PirateEvent(PirateEventKind.WorkerUnreachable, PirateIdentity.Describe(worker)));
+        }
+
+        // No worker could take it: the client's retry will bring it back.
     }
 
     public void Dispose()

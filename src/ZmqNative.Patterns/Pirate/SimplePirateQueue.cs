@@ -110,7 +110,7 @@ public sealed class SimplePirateQueue : IDisposable
 
             if (fromClient && _workers.IdleCount > 0)
             {
-                RouteRequest(_frontend.ReceiveMultipart());
+                _sockets.RouteRequest(_workers, _frontend.ReceiveMultipart(), reqWorkers: true, _options.Observer);
             }
 
             Volatile.Write(ref _workerCount, _workers.Count);
@@ -120,39 +120,6 @@ public sealed class SimplePirateQueue : IDisposable
 
     /// <summary>Closes both sockets. Harmless when called again.</summary>
     public void Dispose() => _sockets.Dispose();
-
-    private void RouteRequest(List<byte[]> request)
-    {
-        // [client][""][body...] only: anything else (a DEALER or raw peer without the delimiter) is
-        // dropped here rather than spend a worker on it.
-        if (!ParanoidPirateProtocol.TrySplitEnvelope(request, out _))
-        {
-            _options.Observer?.Invoke(new PirateEvent(PirateEventKind.InvalidMessage, PirateIdentity.Describe(request[0]), request));
-            return;
-        }
-
-        while (_workers.Next() is { } worker)
-        {
-            try
-            {
-                // Non-blocking: a worker whose pipe is full is not reading, so it is no better than gone.
-                if (_backend.TrySendMultipart([worker, [], .. request]))
-                {
-                    _options.Observer?.Invoke(new PirateEvent(PirateEventKind.RequestRouted, PirateIdentity.Describe(worker), request));
-                    return;
-                }
-            }
-            catch (ZmqException e) when (e.Error == ZmqErrorCode.EHOSTUNREACH)
-            {
-                // ZMQ_ROUTER_MANDATORY: the worker has disconnected; try the next one.
-            }
-
-            _workers.Remove(worker);
-            _options.Observer?.Invoke(new PirateEvent(PirateEventKind.WorkerUnreachable, PirateIdentity.Describe(worker)));
-        }
-
-        // No worker could take it: the client's retry will bring it back.
-    }
 
     private void OnWorkerMessage(List<byte[]> message)
     {
@@ -173,7 +140,7 @@ public sealed class SimplePirateQueue : IDisposable
             return;
         }
 
-        _workers.Ready(worker, PirateIdentity.Now());
+        _workers.Ready(worker, TimeProvider.System.NowMilliseconds());
         if (ParanoidPirateProtocol.IsCommand(payload, ParanoidPirateProtocol.Ready))
         {
             _options.Observer?.Invoke(new PirateEvent(PirateEventKind.WorkerReady, PirateIdentity.Describe(worker)));
