@@ -12,6 +12,8 @@
 //   ./build.sh --target=NativeTests  build libzmq's own test suite against the patched source and run it (ctest; long)
 //   ./build.sh --target=Pack       make NuGet packages in artifacts/packages/ (--rids=all: cross-build every runtime id first)
 //   ./build.sh --target=Bench      run zmqperf and libzmq's own perf tools side by side (bench/compare.sh), medians and ratios
+//   ./build.sh --target=Docs       the API reference and the guides as a site in artifacts/docs (docfx); fails on a
+//                                  broken link or cross-reference (Test runs this check too)
 //   ./build.sh --target=Demo       run the demo: `zguide version`, then `zguide demo` (every pattern end to end)
 //   ./build.sh --target=Fuzz       the long fuzz run: --fuzz-minutes=N (default 10) of hostile traffic over every server,
 //                                  a fresh seed each run (--fuzz-seed=N replays one); see docs/fuzzing.md
@@ -94,12 +96,40 @@ Task("Test")
         failed = 1; // the run broke before any project reported: count it as a failure, never as green
     }
 
+    // The docs site is checked like a test: a broken link or cross-reference in README, docs/ or the XML docs fails it.
+    if (BuildDocs() == 0)
+    {
+        passed++;
+    }
+    else
+    {
+        failed++;
+        Console.WriteLine("docs: broken links or cross-references (the docfx warnings above); ./build.sh --target=Docs shows them");
+    }
+
     // Written plainly (no colours): CI reads this exact line.
     Console.WriteLine($"tests: {passed} passed, {failed} failed, {skipped} skipped");
     if (exit != 0 || failed != 0 || files == 0)
     {
         throw new Exception($"tests failed (dotnet test exit code {exit}, {failed} failed, {files} result files)");
     }
+});
+
+// Builds the docs site (docfx.json: the API reference from the XML docs, README and docs/ as articles) into
+// artifacts/docs; every docfx warning (a broken file link, an unknown xref) is an error. Returns docfx's exit code.
+int BuildDocs() => StartProcess("dotnet", new ProcessSettings { Arguments = "docfx docfx.json --warningsAsErrors", WorkingDirectory = root });
+
+Task("Docs")
+    .Description("Builds the API reference and the guides into artifacts/docs with docfx (a local dotnet tool); fails on broken links and cross-references.")
+    .IsDependentOn("Build")
+    .Does(() =>
+{
+    if (BuildDocs() != 0)
+    {
+        throw new Exception("docfx reported broken links or cross-references (see its warnings above)");
+    }
+
+    Console.WriteLine($"docs: {root}/artifacts/docs/index.html");
 });
 
 Task("NativeTests")
