@@ -40,6 +40,11 @@ internal static class Utf8Text
 }
 
 /// <summary>A checked string (<see cref="Utf8Text.Check"/>) as NUL-terminated UTF-8 in a pooled buffer.</summary>
+/// <remarks>
+/// Always pooled, never on the stack: it serves endpoints, group and property names, option and
+/// capability names, none of them on a per-message path, and one buffer of any length keeps it
+/// simple. It is a ref struct so that it lives only in the <c>using</c> around the call it serves.
+/// </remarks>
 internal ref struct Utf8Z
 {
     private byte[]? _rented;

@@ -205,23 +205,12 @@ public sealed unsafe class ZmqMonitor : IDisposable
         }
 
         using var lease = MonitoredSocket.Enter();
-        while (LibZmq.zmq_socket_monitor_pipes_stats(lease.Socket) == -1)
+        int rc;
+        while (ZmqCall.Interrupted(rc = LibZmq.zmq_socket_monitor_pipes_stats(lease.Socket)))
         {
-            int errno = LibZmq.LastErrno();
-            if (errno == Errno.EINTR)
-            {
-                continue;
-            }
-
-            if (errno == Errno.EAGAIN)
-            {
-                return false;
-            }
-
-            throw ZmqException.FromErrno(errno, "zmq_socket_monitor_pipes_stats");
         }
 
-        return true;
+        return ZmqAttempt.Of(rc).ThrowIfFailed("zmq_socket_monitor_pipes_stats");
     }
 
     /// <summary>Stops monitoring and closes <see cref="EventSocket"/>. Harmless when called again.</summary>

@@ -74,8 +74,7 @@ public static class ZmqNativeLibrary
     {
         get
         {
-            var version = Zmq.LibraryVersion;
-            string release = $"{version.Major}.{version.Minor}.{version.Build}";
+            string release = ReleaseOfLoadedLibrary();
             return PatchLevel is int level ? $"{release}+zmqnative.{level}" : release;
         }
     }
@@ -84,16 +83,24 @@ public static class ZmqNativeLibrary
 
     private static int? ReadPatchLevel()
     {
-        // Registers the resolver, so the import below loads the same file as every other call.
-        _ = Zmq.LibraryVersion;
+        // The import is LibZmq's, whose static constructor registers the resolver first, so it
+        // loads the same file as every other call.
         try
         {
-            return PatchLevelImport.zmq_zmqnative_patch_level();
+            return LibZmq.zmq_zmqnative_patch_level();
         }
         catch (EntryPointNotFoundException)
         {
             return null; // not built by ZmqNative: an unpatched libzmq
         }
+    }
+
+    /// <summary>zmq_version(3) as <c>major.minor.patch</c>, read here rather than from the safe layer's <c>Zmq</c>: this is a foundation type (docs/architecture.md).</summary>
+    private static unsafe string ReleaseOfLoadedLibrary()
+    {
+        int major, minor, patch;
+        LibZmq.zmq_version(&major, &minor, &patch);
+        return $"{major}.{minor}.{patch}";
     }
 
     /// <summary>The explicit path in force: <see cref="Path"/>, else the environment variable, else null.</summary>
@@ -111,15 +118,4 @@ public static class ZmqNativeLibrary
             return string.IsNullOrEmpty(fromEnvironment) ? null : fromEnvironment;
         }
     }
-}
-
-/// <summary>
-/// The one libzmq export that is ZmqNative's own, not libzmq's API (so not in zmq.h or the
-/// generated layer): native/patches/report-patch-level.patch adds it.
-/// </summary>
-internal static partial class PatchLevelImport
-{
-    /// <summary>The number of ZmqNative fix patches the library was built with.</summary>
-    [LibraryImport(LibZmq.LibraryName)]
-    internal static partial int zmq_zmqnative_patch_level();
 }

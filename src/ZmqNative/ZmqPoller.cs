@@ -1,7 +1,4 @@
-using System.Diagnostics;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using ZmqNative.Interop;
 using ZmqNative.SafeHandles;
 
 namespace ZmqNative;
@@ -38,15 +35,12 @@ public sealed unsafe class ZmqPoller : IDisposable
     private const int NoDescriptor = -1;
 
     private readonly ZmqPollerHandle _handle;
-    private readonly bool _native;
+    private readonly ZmqPollSet _set;
     private readonly Dictionary<nint, int> _socketIndex = [];
     private readonly Dictionary<nint, int> _fdIndex = [];
     private Entry[] _entries = new Entry[4];
     private ZmqPollResult[] _ready = new ZmqPollResult[4];
-    private LibZmq.zmq_pollitem_t[]? _items;
-    private LibZmq.zmq_pollitem_t_windows[]? _itemsWindows;
-    private LibZmq.zmq_poller_event_t[]? _events;
-    private LibZmq.zmq_poller_event_t_windows[]? _eventsWindows;
+    private ZmqPollHit[] _hits = new ZmqPollHit[4];
     private int _count;
     private int _readyCount;
     private int _generation;
@@ -74,8 +68,8 @@ public sealed unsafe class ZmqPoller : IDisposable
         }
 
         Backend = backend;
-        _native = backend == ZmqPollerBackend.DraftPoller;
-        _handle = new ZmqPollerHandle(_native);
+        _handle = new ZmqPollerHandle(native: backend == ZmqPollerBackend.DraftPoller);
+        _set = ZmqPollSet.Create(backend, _handle);
     }
 
     /// <summary>The number of registered sockets and descriptors.</summary>
@@ -116,11 +110,15 @@ public sealed unsafe class ZmqPoller : IDisposable
                 throw new ArgumentException($"the {socket.Type} socket is already registered with this poller", nameof(socket));
             }
 
-            if (_native && LibZmq.zmq_poller_add(_handle.Poller, (void*)pointer, null, (short)events) != 0)
+            Grow();
+            try
             {
-                int errno = LibZmq.LastErrno();
+                _set.AddSocket(_count, (void*)pointer, events);
+            }
+            catch
+            {
                 _handle.Release(socketHandle);
-                throw ZmqException.FromErrno(errno, "zmq_poller_add");
+                throw;
             }
 
             Append(new Entry { Socket = socket, Pointer = pointer, Fd = NoDescriptor, Events = events });
@@ -152,17 +150,8 @@ public sealed unsafe class ZmqPoller : IDisposable
                 throw new ArgumentException($"descriptor {fd} is already registered with this poller", nameof(fd));
             }
 
-            if (_native)
-            {
-                int rc = OperatingSystem.IsWindows()
-                    ? LibZmq.zmq_poller_add_fd_windows(_handle.Poller, (nuint)fd, null, (short)events)
-                    : LibZmq.zmq_poller_add_fd(_handle.Poller, (int)fd, null, (short)events);
-                if (rc != 0)
-                {
-                    ZmqException.ThrowLast("zmq_poller_add_fd", fd);
-                }
-            }
-
+            Grow();
+            _set.AddFd(_count, fd, events);
             Append(new Entry { Fd = fd, Events = events });
             _fdIndex.Add(fd, _count - 1);
         }
@@ -185,12 +174,8 @@ public sealed unsafe class ZmqPoller : IDisposable
         try
         {
             int index = IndexOf(socket);
-            if (_native && LibZmq.zmq_poller_modify(_handle.Poller, (void*)_entries[index].Pointer, (short)events) != 0)
-            {
-                ZmqException.ThrowLast("zmq_poller_modify");
-            }
-
-            SetEvents(index, events);
+            _set.ModifySocket(index, (void*)_entries[index].Pointer, events);
+            _entries[index].Events = events;
         }
         finally
         {
@@ -208,18 +193,8 @@ public sealed unsafe class ZmqPoller : IDisposable
         try
         {
             int index = IndexOf(fd);
-            if (_native)
-            {
-                int rc = OperatingSystem.IsWindows()
-                    ? LibZmq.zmq_poller_modify_fd_windows(_handle.Poller, (nuint)fd, (short)events)
-                    : LibZmq.zmq_poller_modify_fd(_handle.Poller, (int)fd, (short)events);
-                if (rc != 0)
-                {
-                    ZmqException.ThrowLast("zmq_poller_modify_fd", fd);
-                }
-            }
-
-            SetEvents(index, events);
+            _set.ModifyFd(index, fd, events);
+            _entries[index].Events = events;
         }
         finally
         {
@@ -241,10 +216,7 @@ public sealed unsafe class ZmqPoller : IDisposable
         {
             int index = IndexOf(socket);
             nint pointer = _entries[index].Pointer;
-            if (_native && LibZmq.zmq_poller_remove(_handle.Poller, (void*)pointer) != 0)
-            {
-                ZmqException.ThrowLast("zmq_poller_remove");
-            }
+            _set.RemoveSocket((void*)pointer);
 
             _socketIndex.Remove(pointer);
             RemoveAt(index);
@@ -265,16 +237,7 @@ public sealed unsafe class ZmqPoller : IDisposable
         try
         {
             int index = IndexOf(fd);
-            if (_native)
-            {
-                int rc = OperatingSystem.IsWindows()
-                    ? LibZmq.zmq_poller_remove_fd_windows(_handle.Poller, (nuint)fd)
-                    : LibZmq.zmq_poller_remove_fd(_handle.Poller, (int)fd);
-                if (rc != 0)
-                {
-                    ZmqException.ThrowLast("zmq_poller_remove_fd", fd);
-                }
-            }
+            _set.RemoveFd(fd);
 
             _fdIndex.Remove(fd);
             RemoveAt(index);
@@ -350,7 +313,16 @@ public sealed unsafe class ZmqPoller : IDisposable
                 }
             }
 
-            return _native ? WaitPoller(timeoutMs) : WaitPoll(timeoutMs);
+            // EINTR: the set waits again for the time left (ZmqWait).
+            int hits = _set.Wait(_count, Deadline.FromMilliseconds(timeoutMs), _hits);
+            for (int i = 0; i < hits; i++)
+            {
+                var hit = _hits[i];
+                int index = hit.Index >= 0 ? hit.Index : hit.Socket != 0 ? _socketIndex[hit.Socket] : _fdIndex[hit.Fd];
+                MarkReady(index, hit.Events);
+            }
+
+            return _readyCount;
         }
         finally
         {
@@ -419,117 +391,10 @@ public sealed unsafe class ZmqPoller : IDisposable
             nameof(ZmqSocket),
             $"a {socket.Type} socket registered with the poller was disposed; remove it from the poller (Remove) when disposing it");
 
-    private int WaitPoller(int timeoutMs)
-    {
-        var deadline = Deadline.FromMilliseconds(timeoutMs); // EINTR: wait again for the time left
-        int n;
-        while (true)
-        {
-            int remaining = deadline.RemainingMilliseconds();
-            if (OperatingSystem.IsWindows())
-            {
-                fixed (LibZmq.zmq_poller_event_t_windows* events = _eventsWindows)
-                {
-                    n = LibZmq.zmq_poller_wait_all_windows(_handle.Poller, events, _count, new CLong(remaining));
-                }
-            }
-            else
-            {
-                fixed (LibZmq.zmq_poller_event_t* events = _events)
-                {
-                    n = LibZmq.zmq_poller_wait_all(_handle.Poller, events, _count, new CLong(remaining));
-                }
-            }
-
-            if (n >= 0)
-            {
-                break;
-            }
-
-            int errno = LibZmq.LastErrno();
-            if (errno == Errno.EAGAIN)
-            {
-                return 0; // zmq_poller(3): the timeout passed with nothing ready
-            }
-
-            if (errno != Errno.EINTR)
-            {
-                throw ZmqException.FromErrno(errno, "zmq_poller_wait_all");
-            }
-        }
-
-        for (int i = 0; i < n; i++)
-        {
-            nint socket, fd;
-            short revents;
-            if (OperatingSystem.IsWindows())
-            {
-                ref var e = ref _eventsWindows![i];
-                (socket, fd, revents) = ((nint)e.socket, (nint)e.fd, e.events);
-            }
-            else
-            {
-                ref var e = ref _events![i];
-                (socket, fd, revents) = ((nint)e.socket, e.fd, e.events);
-            }
-
-            int index = socket != 0 ? _socketIndex[socket] : _fdIndex[fd];
-            MarkReady(index, revents);
-        }
-
-        return _readyCount;
-    }
-
-    private int WaitPoll(int timeoutMs)
-    {
-        var deadline = Deadline.FromMilliseconds(timeoutMs); // EINTR: wait again for the time left
-        int n;
-        while (true)
-        {
-            int remaining = deadline.RemainingMilliseconds();
-            if (OperatingSystem.IsWindows())
-            {
-                fixed (LibZmq.zmq_pollitem_t_windows* items = _itemsWindows)
-                {
-                    n = LibZmq.zmq_poll_windows(items, _count, new CLong(remaining));
-                }
-            }
-            else
-            {
-                fixed (LibZmq.zmq_pollitem_t* items = _items)
-                {
-                    n = LibZmq.zmq_poll(items, _count, new CLong(remaining));
-                }
-            }
-
-            if (n >= 0)
-            {
-                break;
-            }
-
-            int errno = LibZmq.LastErrno();
-            if (errno != Errno.EINTR)
-            {
-                throw ZmqException.FromErrno(errno, "zmq_poll");
-            }
-        }
-
-        for (int i = 0; i < _count && _readyCount < n; i++)
-        {
-            short revents = OperatingSystem.IsWindows() ? _itemsWindows![i].revents : _items![i].revents;
-            if (revents != 0)
-            {
-                MarkReady(i, revents);
-            }
-        }
-
-        return _readyCount;
-    }
-
-    private void MarkReady(int index, short revents)
+    private void MarkReady(int index, ZmqPollEvents revents)
     {
         ref var entry = ref _entries[index];
-        entry.Ready = (ZmqPollEvents)revents;
+        entry.Ready = revents;
         entry.Generation = _generation;
         _ready[_readyCount++] = new ZmqPollResult(entry.Socket, entry.Socket is null ? entry.Fd : NoDescriptor, entry.Ready);
     }
@@ -559,68 +424,25 @@ public sealed unsafe class ZmqPoller : IDisposable
             ? index
             : throw new ArgumentException($"descriptor {fd} is not registered with this poller", nameof(fd));
 
-    private void Append(Entry entry)
+    /// <summary>Makes room for one more entry, here and in the set.</summary>
+    private void Grow()
     {
         if (_count == _entries.Length)
         {
             Array.Resize(ref _entries, _count * 2);
             Array.Resize(ref _ready, _count * 2);
+            Array.Resize(ref _hits, _count * 2);
         }
 
-        _entries[_count] = entry;
-        if (_native)
-        {
-            // zmq_poller_wait_all fills at most one event per registered item.
-            if (OperatingSystem.IsWindows())
-            {
-                EnsureLength(ref _eventsWindows, _entries.Length);
-            }
-            else
-            {
-                EnsureLength(ref _events, _entries.Length);
-            }
-        }
-        else if (OperatingSystem.IsWindows())
-        {
-            EnsureLength(ref _itemsWindows, _entries.Length);
-            _itemsWindows![_count] = new LibZmq.zmq_pollitem_t_windows
-            {
-                socket = (void*)entry.Pointer,
-                fd = entry.Socket is null ? (nuint)entry.Fd : 0,
-                events = (short)entry.Events,
-            };
-        }
-        else
-        {
-            EnsureLength(ref _items, _entries.Length);
-            _items![_count] = new LibZmq.zmq_pollitem_t
-            {
-                socket = (void*)entry.Pointer,
-                fd = entry.Socket is null ? (int)entry.Fd : 0,
-                events = (short)entry.Events,
-            };
-        }
-
-        _count++;
-        _readyCount = 0; // earlier results may name moved items
+        _set.EnsureLength(_entries.Length);
     }
 
-    private void SetEvents(int index, ZmqPollEvents events)
+    /// <summary>Appends an entry the set has registered (after <see cref="Grow"/>).</summary>
+    private void Append(Entry entry)
     {
-        _entries[index].Events = events;
-        if (_native)
-        {
-            return;
-        }
-
-        if (OperatingSystem.IsWindows())
-        {
-            _itemsWindows![index].events = (short)events;
-        }
-        else
-        {
-            _items![index].events = (short)events;
-        }
+        _entries[_count] = entry;
+        _count++;
+        _readyCount = 0; // earlier results may name moved items
     }
 
     /// <summary>Removes an entry by moving the last one into its place (the order of items does not matter).</summary>
@@ -640,30 +462,12 @@ public sealed unsafe class ZmqPoller : IDisposable
                 _fdIndex[moved.Fd] = index;
             }
 
-            if (!_native)
-            {
-                if (OperatingSystem.IsWindows())
-                {
-                    _itemsWindows![index] = _itemsWindows[last];
-                }
-                else
-                {
-                    _items![index] = _items[last];
-                }
-            }
+            _set.Move(last, index);
         }
 
         _entries[last] = default;
         _count = last;
         _readyCount = 0;
-    }
-
-    private static void EnsureLength<T>(ref T[]? array, int length)
-    {
-        if (array is null || array.Length < length)
-        {
-            Array.Resize(ref array, length);
-        }
     }
 
     /// <summary>Marks the poller busy and keeps its native part alive for one call.</summary>

@@ -105,25 +105,10 @@ public static unsafe class ZmqProxy
             void* b = Pointer(backend);
             void* cap = capture is null ? null : Pointer(capture);
             void* ctl = control is null ? null : Pointer(control);
-            while (true)
-            {
-                int rc = ctl is null ? LibZmq.zmq_proxy(f, b, cap) : LibZmq.zmq_proxy_steerable(f, b, cap, ctl);
-                if (rc == 0)
-                {
-                    return; // TERMINATE on the control socket
-                }
-
-                int errno = LibZmq.LastErrno();
-                if (errno == Errno.ETERM)
-                {
-                    return; // the context was shut down: the way a proxy is meant to end
-                }
-
-                if (errno != Errno.EINTR)
-                {
-                    throw ZmqException.FromErrno(errno, ctl is null ? "zmq_proxy" : "zmq_proxy_steerable");
-                }
-            }
+            // Returns 0 on TERMINATE at the control socket; ETERM (the context was shut down) is
+            // the way a proxy is meant to end, so it ends quietly too.
+            var run = new ProxyCall(f, b, cap, ctl);
+            ZmqWait.Interruptible(ref run, Deadline.Infinite, ctl is null ? "zmq_proxy" : "zmq_proxy_steerable", quietErrno: Errno.ETERM);
         }
         finally
         {
@@ -143,4 +128,17 @@ public static unsafe class ZmqProxy
     }
 
     private static void* Pointer(ZmqSocket socket) => (void*)socket.Handle.DangerousGetHandle();
+
+    /// <summary>zmq_proxy(3) or zmq_proxy_steerable(3): it has no timeout, so the time left is not used.</summary>
+    private readonly struct ProxyCall(void* frontend, void* backend, void* capture, void* control) : ZmqWait.ITimedCall
+    {
+        private readonly void* _frontend = frontend;
+        private readonly void* _backend = backend;
+        private readonly void* _capture = capture;
+        private readonly void* _control = control;
+
+        public int Call(int timeoutMs) => _control is null
+            ? LibZmq.zmq_proxy(_frontend, _backend, _capture)
+            : LibZmq.zmq_proxy_steerable(_frontend, _backend, _capture, _control);
+    }
 }

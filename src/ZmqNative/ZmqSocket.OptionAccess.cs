@@ -206,7 +206,7 @@ public sealed unsafe partial class ZmqSocket
         int rc;
         fixed (byte* p = buffer)
         {
-            while ((rc = LibZmq.zmq_getsockopt(lease.Socket, option, p, &size)) == -1 && LibZmq.LastErrno() == Errno.EINTR)
+            while (ZmqCall.Interrupted(rc = LibZmq.zmq_getsockopt(lease.Socket, option, p, &size)))
             {
             }
         }
@@ -222,7 +222,7 @@ public sealed unsafe partial class ZmqSocket
     /// <summary>
     /// The one place every option is set: the value is checked against <see cref="OptionRules"/>
     /// first, and the socket's send and receive timeouts are remembered for the deadline of a
-    /// blocking call interrupted by a signal (see <see cref="CallDeadline"/>).
+    /// blocking call interrupted by a signal (see <see cref="ZmqWait.ForBlockingCall"/>).
     /// </summary>
     private void SetRaw(int option, string name, ReadOnlySpan<byte> value)
     {
@@ -249,7 +249,7 @@ public sealed unsafe partial class ZmqSocket
         fixed (byte* p = value)
         {
             // An empty span may have a null pointer; libzmq accepts (NULL, 0) for empty values.
-            while ((rc = LibZmq.zmq_setsockopt(lease.Socket, option, p, (nuint)value.Length)) == -1 && LibZmq.LastErrno() == Errno.EINTR)
+            while (ZmqCall.Interrupted(rc = LibZmq.zmq_setsockopt(lease.Socket, option, p, (nuint)value.Length)))
             {
             }
         }

@@ -144,7 +144,7 @@ public sealed unsafe partial class ZmqSocket : IDisposable
         int rc;
         fixed (byte* p = utf8.Bytes)
         {
-            while ((rc = call(lease.Socket, p)) == -1 && LibZmq.LastErrno() == Errno.EINTR)
+            while (ZmqCall.Interrupted(rc = call(lease.Socket, p)))
             {
             }
         }

@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 namespace ZmqNative.Interop;
 
 // Twins of the hot send/receive calls without the GC transition: every send and every receive first
-// tries one non-blocking call with them (ZmqSocket.Messaging); only when that meets EAGAIN does a
+// tries one non-blocking call with them (ZmqSocket.Attempts.cs); only when that meets EAGAIN does a
 // blocking call make the ordinary one. ZmqMessage.Rebuild uses them too. The transition is most of
 // the gap to C for small messages, on both the sending and the receiving thread; the attempt a
 // request-reply receive then pays in vain is why ReceiveAttempts skips it after a miss. The figures:

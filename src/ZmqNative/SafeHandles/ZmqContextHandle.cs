@@ -70,7 +70,7 @@ internal sealed unsafe class ZmqContextHandle : SafeHandle
     private static void Terminate(nint context)
     {
         // zmq_ctx_term(3): "EINTR: Termination was interrupted by a signal. It can be restarted."
-        while (LibZmq.zmq_ctx_term((void*)context) == -1 && LibZmq.LastErrno() == Errno.EINTR)
+        while (ZmqCall.Interrupted(LibZmq.zmq_ctx_term((void*)context)))
         {
         }
     }

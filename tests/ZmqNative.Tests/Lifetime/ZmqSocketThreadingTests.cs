@@ -144,6 +144,63 @@ public class ZmqSocketThreadingTests
         Assert.That(receiver.Elapsed, Is.LessThan(timeout * 1.4), "the signal restarted the timeout");
     }
 
+    [Test]
+    [Platform(Include = "Linux", Reason = "sends the signal with pthread_kill")]
+    public void TryReceiveWithTimeout_InterruptedOverAndOver_StillReturnsFalseOnTime()
+    {
+        // A timed Try* is attempt, wait (ZmqWait: zmq_poll for the time left), attempt: an
+        // interrupted poll must wait only for what is left, or the signals would keep it waiting.
+        int signal = RuntimeSignal();
+        using var context = new ZmqContext();
+        using var pull = context.CreateSocket(ZmqSocketType.Pull);
+        pull.Bind("inproc://signals-try");
+        var receiver = BlockedReceiver.Start(pull, s => s.TryReceiveString(TimeSpan.FromMilliseconds(300), out var text) ? text : "timed out");
+
+        var interrupting = System.Diagnostics.Stopwatch.StartNew();
+        while (receiver.IsAlive && interrupting.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            receiver.Interrupt(signal);
+            Thread.Sleep(10);
+        }
+
+        Assert.That(receiver.Join(Wait), Is.True);
+        Assert.That(interrupting.Elapsed, Is.LessThan(TimeSpan.FromSeconds(20)), "it timed out while the interruptions went on");
+        Assert.That(receiver.Failure, Is.Null);
+        Assert.That(receiver.Received, Is.EqualTo("timed out"));
+    }
+
+    [TestCase(false)]
+    [TestCase(true)]
+    [Platform(Include = "Linux", Reason = "sends the signal with pthread_kill")]
+    public void PollerWait_InterruptedOverAndOverWithATimeout_StillTimesOutOnTime(bool draft)
+    {
+        // Both backends wait through ZmqWait: zmq_poll, or zmq_poller_wait_all (draft API).
+        Assume.That(!draft || Zmq.Has("draft"), "zmq_poller is draft API");
+        var backend = draft ? ZmqPollerBackend.DraftPoller : ZmqPollerBackend.Poll;
+        int signal = RuntimeSignal();
+        using var context = new ZmqContext();
+        using var pull = context.CreateSocket(ZmqSocketType.Pull);
+        pull.Bind("inproc://signals-poller-" + backend);
+        var receiver = BlockedReceiver.Start(pull, s =>
+        {
+            using var poller = new ZmqPoller(backend);
+            poller.Add(s, ZmqPollEvents.In);
+            return poller.Wait(TimeSpan.FromMilliseconds(300)).ToString(CultureInfo.InvariantCulture);
+        });
+
+        var interrupting = System.Diagnostics.Stopwatch.StartNew();
+        while (receiver.IsAlive && interrupting.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            receiver.Interrupt(signal);
+            Thread.Sleep(10);
+        }
+
+        Assert.That(receiver.Join(Wait), Is.True);
+        Assert.That(interrupting.Elapsed, Is.LessThan(TimeSpan.FromSeconds(20)), "it timed out while the interruptions went on");
+        Assert.That(receiver.Failure, Is.Null);
+        Assert.That(receiver.Received, Is.EqualTo("0"));
+    }
+
     /// <summary>The runtime's own thread-activation signal (SIGRTMIN), or the test is skipped where it is not usable.</summary>
     private static int RuntimeSignal()
     {
@@ -167,7 +224,7 @@ public class ZmqSocketThreadingTests
         private readonly Thread _thread;
         private nuint _pthread;
 
-        private BlockedReceiver(ZmqSocket socket)
+        private BlockedReceiver(ZmqSocket socket, Func<ZmqSocket, string?> receive)
         {
             _thread = new Thread(() =>
             {
@@ -175,7 +232,7 @@ public class ZmqSocketThreadingTests
                 var clock = System.Diagnostics.Stopwatch.StartNew();
                 try
                 {
-                    Received = socket.ReceiveString();
+                    Received = receive(socket);
                 }
                 catch (Exception e)
                 {
@@ -197,9 +254,9 @@ public class ZmqSocketThreadingTests
         public bool IsAlive => _thread.IsAlive;
 
         /// <summary>Starts the thread and returns once it is inside the receive.</summary>
-        public static BlockedReceiver Start(ZmqSocket socket)
+        public static BlockedReceiver Start(ZmqSocket socket, Func<ZmqSocket, string?>? receive = null)
         {
-            var receiver = new BlockedReceiver(socket);
+            var receiver = new BlockedReceiver(socket, receive ?? (s => s.ReceiveString()));
             receiver._thread.Start();
             Assert.That(SpinWait.SpinUntil(() => socket.IsBusy, Wait), Is.True, "the receiver is inside Receive");
             return receiver;
