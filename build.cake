@@ -6,7 +6,8 @@
 //   ./build.sh --target=VerifyBullseye|VerifyMusl|VerifyArm64|VerifyWine|VerifyMacOS
 //                                  run the builds where they load: a bullseye chroot, musl's loader,
 //                                  qemu-aarch64, wine; macOS static checks (--dotnet: also a .NET app)
-//   ./build.sh --target=Generate   regenerate src/ZmqNative/Interop/Generated/LibZmq.g.cs from zmq.h
+//   ./build.sh --target=Generate   regenerate src/ZmqNative/Interop/Generated/LibZmq.g.cs from zmq.h, and the socket
+//                                  options (ZmqSocket.Options.g.cs, OptionRules.g.cs) from native/generator/options.json
 //   ./build.sh --target=Build      build the solution (Release)
 //   ./build.sh --target=Test       run every test and print "N passed, N failed"
 //   ./build.sh --target=NativeTests  build libzmq's own test suite against the patched source and run it (ctest; long)
@@ -56,6 +57,8 @@ Task("Generate")
 {
     NeedPackages("clang:clang");
     Run("dotnet", $"run --project native/generator -c {configuration} -- --header native/out/{rid}/include/zmq.h --output src/ZmqNative/Interop/Generated/LibZmq.g.cs");
+    // The typed socket options and their range checks, from the option table (no clang needed).
+    Run("dotnet", $"run --project native/generator -c {configuration} -- --options native/generator/options.json --root .");
 });
 
 Task("Build")

@@ -29,16 +29,41 @@ public static partial class LibZmqGenerator
     private const string DraftRemark = "Draft API: needs a library built with ZMQ_BUILD_DRAFT_API.";
 
     /// <summary>
-    /// Functions called with [SuppressGCTransition]: a fixed list of accessors that only read a
-    /// zmq_msg_t or the thread's errno, never block, never allocate and never call back, so the
-    /// GC transition (about 10 ns of a 15 ns call, bench/micro HotPathSchemeBenchmarks) is pure cost
-    /// on the receive path. Nothing that can block, lock, allocate or run a free callback
-    /// (zmq_msg_close, zmq_msg_init_size, zmq_send, ...) belongs here.
+    /// The one list of calls that skip the GC transition ([SuppressGCTransition]), in two kinds, with the
+    /// rule for each. The runtime allows it only for a call that is short, never blocks and never calls
+    /// back into .NET (a callback without the transition fails fast); the transition is most of the cost
+    /// of a small message's call (figures: docs/bench/hot-path-decisions.md).
+    /// <para><b>Always</b> (<see cref="NoGcTransition"/>): accessors that only read a zmq_msg_t or the
+    /// thread's errno, never block, never allocate, never call back. Their one declaration carries the
+    /// attribute, so every caller gets it.</para>
+    /// <para><b>Attempts only</b> (<see cref="NoGcAttempts"/>): calls that can block, lock or run a free
+    /// callback in general (zmq_send, zmq_msg_close, zmq_msg_init_size ...), so their ordinary declaration
+    /// keeps the transition, and a twin <c>name_nogc</c> (same entry point) is declared beside it for one
+    /// use: the non-blocking attempt every send and receive makes first (ZmqSocket.Attempts.cs), and
+    /// ZmqMessage.Rebuild. The callers keep the twins short: sends and receives only with ZMQ_DONTWAIT
+    /// (they return at once, EAGAIN when they would wait, and the blocking call is then made the ordinary
+    /// way); never on the draft thread-safe socket types (their mutex may be held by another thread);
+    /// and only while no message with a managed free function exists in the process
+    /// (ZmqMessage.ManagedFreeInUse), because closing one (a receive closes the previous content; libzmq
+    /// closes the queued messages of a dying pipe while processing commands) runs the
+    /// [UnmanagedCallersOnly] release callback. zmq_msg_init_size only mallocs. The twins do not set the
+    /// last error (that would cost two more calls per message): a caller reads errno right after a failed
+    /// twin with LibZmq.ErrnoNow().</para>
+    /// Nothing else belongs on either list.
     /// </summary>
-    private static readonly HashSet<string> NoGcTransition = new(StringComparer.Ordinal)
-    {
+    public static IReadOnlyList<string> NoGcTransition { get; } =
+    [
         "zmq_errno", "zmq_msg_data", "zmq_msg_size", "zmq_msg_more",
-    };
+    ];
+
+    /// <inheritdoc cref="NoGcTransition"/>
+    public static IReadOnlyList<string> NoGcAttempts { get; } =
+    [
+        "zmq_msg_send", "zmq_msg_recv", "zmq_send", "zmq_recv", "zmq_msg_init_size", "zmq_msg_close",
+    ];
+
+    /// <summary>The suffix of a <see cref="NoGcAttempts"/> twin.</summary>
+    public const string NoGcSuffix = "_nogc";
 
     /// <summary>
     /// Functions that never report a failure through errno (they cannot fail, or say so in their
@@ -142,6 +167,10 @@ public static partial class LibZmqGenerator
         writer.Line("// CLong/CULong (32-bit on Windows, pointer-sized elsewhere).");
         writer.Line("// Every function that reports failures through errno has SetLastError = true: the stub captures errno");
         writer.Line("// right after the call; read it with LibZmq.LastErrno() (Interop/LibZmq.cs), never with a later zmq_errno().");
+        writer.Line("//");
+        writer.Line($"// [SuppressGCTransition]: on {string.Join(", ", NoGcTransition)} always; and on a twin named");
+        writer.Line($"// <name>{NoGcSuffix} of {string.Join(", ", NoGcAttempts)}, for non-blocking attempts only.");
+        writer.Line("// The rule for both lists, and why nothing else belongs on them: NoGcTransition in native/generator/LibZmqGenerator.cs.");
         foreach (CRecord record in opaque)
         {
             writer.Line($"// struct {record.Name} is only forward-declared in zmq.h: pointers to it are void*.");
@@ -185,6 +214,11 @@ public static partial class LibZmqGenerator
             }
         }
 
+        foreach (string name in NoGcTransition.Concat(NoGcAttempts).Where(n => ast.Functions.All(f => f.Name != n)))
+        {
+            throw new GeneratorException($"{name} is on a no-GC-transition list but zmq.h does not declare it");
+        }
+
         int windowsForms = records.Count(mapper.RecordUsesFd);
         foreach (CFunction function in ast.Functions)
         {
@@ -195,6 +229,16 @@ public static partial class LibZmqGenerator
             {
                 WriteFunction(writer, mapper, function, draft, usesFd, windows: true);
                 windowsForms++;
+            }
+
+            if (NoGcAttempts.Contains(function.Name))
+            {
+                if (usesFd)
+                {
+                    throw new GeneratorException($"{function.Name} involves zmq_fd_t: it cannot have a no-GC attempt twin");
+                }
+
+                WriteNoGcTwin(writer, mapper, function);
             }
         }
 
@@ -339,6 +383,19 @@ public static partial class LibZmqGenerator
 
         string name = windows ? function.Name + TypeMapper.WindowsSuffix : function.Name;
         writer.Line($"internal static partial {mapper.Map(function.ReturnType, windows)} {name}({string.Join(", ", parameters)});");
+    }
+
+    private static void WriteNoGcTwin(Writer writer, TypeMapper mapper, CFunction function)
+    {
+        var parameters = function.Parameters.Select((p, i) =>
+            $"{mapper.Map(p.Type, windows: false)} {Identifier(p.Name.Length > 0 ? p.Name : $"arg{i}")}");
+
+        writer.Line();
+        writer.Line($"/// <summary><c>{function.Name}</c> without the GC transition, for a non-blocking attempt only; it does not capture errno (read <c>ErrnoNow()</c>).</summary>");
+        writer.Line($"[LibraryImport(LibraryName, EntryPoint = \"{function.Name}\")]");
+        writer.Line("[UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]");
+        writer.Line("[SuppressGCTransition] // a non-blocking attempt only: see NoGcAttempts in native/generator");
+        writer.Line($"internal static partial {mapper.Map(function.ReturnType, windows: false)} {function.Name}{NoGcSuffix}({string.Join(", ", parameters)});");
     }
 
     private static string FdNote(bool usesFd, bool windows, string cName)

@@ -2,11 +2,15 @@ using System.Text;
 using ZmqNative.Generator;
 
 // dotnet run --project native/generator -- --header <zmq.h> --output <LibZmq.g.cs> [--clang <path>] [--check]
-const string Usage = "usage: ZmqNative.Generator --header <zmq.h> --output <LibZmq.g.cs> [--clang <path>] [--check]";
+// dotnet run --project native/generator -- --options <options.json> --root <repository> [--check]
+const string Usage = "usage: ZmqNative.Generator --header <zmq.h> --output <LibZmq.g.cs> [--clang <path>] [--check]\n"
+    + "       ZmqNative.Generator --options <options.json> --root <repository> [--check]   (no clang needed)";
 
 string? header = null;
 string? output = null;
 string? clang = null;
+string? options = null;
+string? root = null;
 bool check = false;
 for (int i = 0; i < args.Length; i++)
 {
@@ -21,6 +25,12 @@ for (int i = 0; i < args.Length; i++)
         case "--clang" when i + 1 < args.Length:
             clang = args[++i];
             break;
+        case "--options" when i + 1 < args.Length:
+            options = args[++i];
+            break;
+        case "--root" when i + 1 < args.Length:
+            root = args[++i];
+            break;
         case "--check":
             check = true;
             break;
@@ -32,6 +42,11 @@ for (int i = 0; i < args.Length; i++)
             Console.Error.WriteLine(Usage);
             return 2;
     }
+}
+
+if (options is not null)
+{
+    return OptionsCommand.Run(options, root ?? ".", check);
 }
 
 if (header is null || output is null)

@@ -145,65 +145,65 @@ public sealed class ZmqMonitorEvent
 public enum ZmqProtocolError
 {
     /// <summary>ZMQ_PROTOCOL_ERROR_ZMTP_UNSPECIFIED.</summary>
-    ZmtpUnspecified = 0x10000000,
+    ZmtpUnspecified = LibZmq.ZMQ_PROTOCOL_ERROR_ZMTP_UNSPECIFIED,
 
     /// <summary>ZMQ_PROTOCOL_ERROR_ZMTP_UNEXPECTED_COMMAND: the peer sent a command the mechanism did not expect.</summary>
-    ZmtpUnexpectedCommand = 0x10000001,
+    ZmtpUnexpectedCommand = LibZmq.ZMQ_PROTOCOL_ERROR_ZMTP_UNEXPECTED_COMMAND,
 
     /// <summary>ZMQ_PROTOCOL_ERROR_ZMTP_INVALID_SEQUENCE: a CURVE nonce was out of sequence.</summary>
-    ZmtpInvalidSequence = 0x10000002,
+    ZmtpInvalidSequence = LibZmq.ZMQ_PROTOCOL_ERROR_ZMTP_INVALID_SEQUENCE,
 
     /// <summary>ZMQ_PROTOCOL_ERROR_ZMTP_KEY_EXCHANGE: the CURVE key exchange failed.</summary>
-    ZmtpKeyExchange = 0x10000003,
+    ZmtpKeyExchange = LibZmq.ZMQ_PROTOCOL_ERROR_ZMTP_KEY_EXCHANGE,
 
     /// <summary>ZMQ_PROTOCOL_ERROR_ZMTP_MALFORMED_COMMAND_UNSPECIFIED.</summary>
-    ZmtpMalformedCommandUnspecified = 0x10000011,
+    ZmtpMalformedCommandUnspecified = LibZmq.ZMQ_PROTOCOL_ERROR_ZMTP_MALFORMED_COMMAND_UNSPECIFIED,
 
     /// <summary>ZMQ_PROTOCOL_ERROR_ZMTP_MALFORMED_COMMAND_MESSAGE: a malformed MESSAGE command.</summary>
-    ZmtpMalformedCommandMessage = 0x10000012,
+    ZmtpMalformedCommandMessage = LibZmq.ZMQ_PROTOCOL_ERROR_ZMTP_MALFORMED_COMMAND_MESSAGE,
 
     /// <summary>ZMQ_PROTOCOL_ERROR_ZMTP_MALFORMED_COMMAND_HELLO: a malformed HELLO command.</summary>
-    ZmtpMalformedCommandHello = 0x10000013,
+    ZmtpMalformedCommandHello = LibZmq.ZMQ_PROTOCOL_ERROR_ZMTP_MALFORMED_COMMAND_HELLO,
 
     /// <summary>ZMQ_PROTOCOL_ERROR_ZMTP_MALFORMED_COMMAND_INITIATE: a malformed INITIATE command.</summary>
-    ZmtpMalformedCommandInitiate = 0x10000014,
+    ZmtpMalformedCommandInitiate = LibZmq.ZMQ_PROTOCOL_ERROR_ZMTP_MALFORMED_COMMAND_INITIATE,
 
     /// <summary>ZMQ_PROTOCOL_ERROR_ZMTP_MALFORMED_COMMAND_ERROR: a malformed ERROR command.</summary>
-    ZmtpMalformedCommandError = 0x10000015,
+    ZmtpMalformedCommandError = LibZmq.ZMQ_PROTOCOL_ERROR_ZMTP_MALFORMED_COMMAND_ERROR,
 
     /// <summary>ZMQ_PROTOCOL_ERROR_ZMTP_MALFORMED_COMMAND_READY: a malformed READY command.</summary>
-    ZmtpMalformedCommandReady = 0x10000016,
+    ZmtpMalformedCommandReady = LibZmq.ZMQ_PROTOCOL_ERROR_ZMTP_MALFORMED_COMMAND_READY,
 
     /// <summary>ZMQ_PROTOCOL_ERROR_ZMTP_MALFORMED_COMMAND_WELCOME: a malformed WELCOME command.</summary>
-    ZmtpMalformedCommandWelcome = 0x10000017,
+    ZmtpMalformedCommandWelcome = LibZmq.ZMQ_PROTOCOL_ERROR_ZMTP_MALFORMED_COMMAND_WELCOME,
 
     /// <summary>ZMQ_PROTOCOL_ERROR_ZMTP_INVALID_METADATA: invalid metadata in a handshake command.</summary>
-    ZmtpInvalidMetadata = 0x10000018,
+    ZmtpInvalidMetadata = LibZmq.ZMQ_PROTOCOL_ERROR_ZMTP_INVALID_METADATA,
 
     /// <summary>ZMQ_PROTOCOL_ERROR_ZMTP_CRYPTOGRAPHIC: a CURVE box could not be opened (e.g. the client has the wrong server key).</summary>
-    ZmtpCryptographic = 0x11000001,
+    ZmtpCryptographic = LibZmq.ZMQ_PROTOCOL_ERROR_ZMTP_CRYPTOGRAPHIC,
 
     /// <summary>ZMQ_PROTOCOL_ERROR_ZMTP_MECHANISM_MISMATCH: the peers use different security mechanisms.</summary>
-    ZmtpMechanismMismatch = 0x11000002,
+    ZmtpMechanismMismatch = LibZmq.ZMQ_PROTOCOL_ERROR_ZMTP_MECHANISM_MISMATCH,
 
     /// <summary>ZMQ_PROTOCOL_ERROR_ZAP_UNSPECIFIED.</summary>
-    ZapUnspecified = 0x20000000,
+    ZapUnspecified = LibZmq.ZMQ_PROTOCOL_ERROR_ZAP_UNSPECIFIED,
 
     /// <summary>ZMQ_PROTOCOL_ERROR_ZAP_MALFORMED_REPLY: the ZAP handler's reply was malformed.</summary>
-    ZapMalformedReply = 0x20000001,
+    ZapMalformedReply = LibZmq.ZMQ_PROTOCOL_ERROR_ZAP_MALFORMED_REPLY,
 
     /// <summary>ZMQ_PROTOCOL_ERROR_ZAP_BAD_REQUEST_ID: the ZAP reply's request id did not match.</summary>
-    ZapBadRequestId = 0x20000002,
+    ZapBadRequestId = LibZmq.ZMQ_PROTOCOL_ERROR_ZAP_BAD_REQUEST_ID,
 
     /// <summary>ZMQ_PROTOCOL_ERROR_ZAP_BAD_VERSION: the ZAP reply's version was not 1.0.</summary>
-    ZapBadVersion = 0x20000003,
+    ZapBadVersion = LibZmq.ZMQ_PROTOCOL_ERROR_ZAP_BAD_VERSION,
 
     /// <summary>ZMQ_PROTOCOL_ERROR_ZAP_INVALID_STATUS_CODE: the ZAP reply's status code was not 200, 300, 400 or 500.</summary>
-    ZapInvalidStatusCode = 0x20000004,
+    ZapInvalidStatusCode = LibZmq.ZMQ_PROTOCOL_ERROR_ZAP_INVALID_STATUS_CODE,
 
     /// <summary>ZMQ_PROTOCOL_ERROR_ZAP_INVALID_METADATA: the ZAP reply's metadata was malformed.</summary>
-    ZapInvalidMetadata = 0x20000005,
+    ZapInvalidMetadata = LibZmq.ZMQ_PROTOCOL_ERROR_ZAP_INVALID_METADATA,
 
     /// <summary>ZMQ_PROTOCOL_ERROR_WS_UNSPECIFIED: a WebSocket handshake error.</summary>
-    WsUnspecified = 0x30000000,
+    WsUnspecified = LibZmq.ZMQ_PROTOCOL_ERROR_WS_UNSPECIFIED,
 }

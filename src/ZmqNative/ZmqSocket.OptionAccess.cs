@@ -118,16 +118,6 @@ public sealed unsafe partial class ZmqSocket
 
     private void SetBoolean(int option, string name, bool value) => SetInt32(option, name, value ? 1 : 0);
 
-    private void SetHighWatermark(int option, string name, int value)
-    {
-        if (value < 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(value), value, name + " is a message count: 0 (no limit) or more");
-        }
-
-        SetInt32(option, name, value);
-    }
-
     private TimeSpan GetMilliseconds(int option, string name)
     {
         int ms = GetInt32(option, name);

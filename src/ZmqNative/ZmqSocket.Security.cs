@@ -4,7 +4,8 @@ namespace ZmqNative;
 
 // Typed helpers for the security mechanisms (zmq_null(7), zmq_plain(7), zmq_curve(7)) and ZAP
 // (RFC 27): CURVE keys as Z85 text, and one call per role that sets every option it needs. The
-// raw options (PlainServer, CurveServer, CurveSecretKey, ZapDomain, ...) are in ZmqSocket.Options.cs.
+// raw options (PlainServer, CurveServer, CurveSecretKey, ZapDomain, ...) are in ZmqSocket.Options.g.cs
+// (generated from native/generator/options.json).
 public sealed partial class ZmqSocket
 {
     /// <summary>Gets or sets this socket's CURVE public key as 40 Z85 characters (ZMQ_CURVE_PUBLICKEY).</summary>

@@ -24,7 +24,7 @@ namespace ZmqNative.Interop;
 /// <para>On Windows that stub reads <c>GetLastError()</c>, not the C runtime's errno that libzmq
 /// sets, so there <see cref="LastErrno"/> asks <c>zmq_errno()</c> (libzmq's own CRT), bound eagerly
 /// in the static constructor so that its first use binds nothing.</para>
-/// <para>The [SuppressGCTransition] twins of the hot calls (LibZmq.NoGcTransition.cs) do not set
+/// <para>The [SuppressGCTransition] twins of the hot calls (<c>*_nogc</c>, generated: NoGcAttempts in native/generator) do not set
 /// the last error: on success that would cost two more calls per message. No transition and no
 /// managed code that could touch errno separates them from the caller's next statement, so after
 /// a failure the caller reads errno then with <see cref="ErrnoNow"/>.</para>

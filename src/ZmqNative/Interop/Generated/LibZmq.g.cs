@@ -15,6 +15,10 @@
 // CLong/CULong (32-bit on Windows, pointer-sized elsewhere).
 // Every function that reports failures through errno has SetLastError = true: the stub captures errno
 // right after the call; read it with LibZmq.LastErrno() (Interop/LibZmq.cs), never with a later zmq_errno().
+//
+// [SuppressGCTransition]: on zmq_errno, zmq_msg_data, zmq_msg_size, zmq_msg_more always; and on a twin named
+// <name>_nogc of zmq_msg_send, zmq_msg_recv, zmq_send, zmq_recv, zmq_msg_init_size, zmq_msg_close, for non-blocking attempts only.
+// The rule for both lists, and why nothing else belongs on them: NoGcTransition in native/generator/LibZmqGenerator.cs.
 // struct iovec is only forward-declared in zmq.h: pointers to it are void*.
 //
 // zmq_fd_t is SOCKET (pointer-sized, unsigned) on Windows and int elsewhere. Every struct and function
@@ -377,6 +381,12 @@ internal static unsafe partial class LibZmq
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial int zmq_msg_init_size(zmq_msg_t* msg_, nuint size_);
 
+    /// <summary><c>zmq_msg_init_size</c> without the GC transition, for a non-blocking attempt only; it does not capture errno (read <c>ErrnoNow()</c>).</summary>
+    [LibraryImport(LibraryName, EntryPoint = "zmq_msg_init_size")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    [SuppressGCTransition] // a non-blocking attempt only: see NoGcAttempts in native/generator
+    internal static partial int zmq_msg_init_size_nogc(zmq_msg_t* msg_, nuint size_);
+
     /// <summary><c>int zmq_msg_init_data (zmq_msg_t *msg_, void *data_, size_t size_, zmq_free_fn *ffn_, void *hint_)</c></summary>
     [LibraryImport(LibraryName, SetLastError = true)]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
@@ -387,15 +397,33 @@ internal static unsafe partial class LibZmq
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial int zmq_msg_send(zmq_msg_t* msg_, void* s_, int flags_);
 
+    /// <summary><c>zmq_msg_send</c> without the GC transition, for a non-blocking attempt only; it does not capture errno (read <c>ErrnoNow()</c>).</summary>
+    [LibraryImport(LibraryName, EntryPoint = "zmq_msg_send")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    [SuppressGCTransition] // a non-blocking attempt only: see NoGcAttempts in native/generator
+    internal static partial int zmq_msg_send_nogc(zmq_msg_t* msg_, void* s_, int flags_);
+
     /// <summary><c>int zmq_msg_recv (zmq_msg_t *msg_, void *s_, int flags_)</c></summary>
     [LibraryImport(LibraryName, SetLastError = true)]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial int zmq_msg_recv(zmq_msg_t* msg_, void* s_, int flags_);
 
+    /// <summary><c>zmq_msg_recv</c> without the GC transition, for a non-blocking attempt only; it does not capture errno (read <c>ErrnoNow()</c>).</summary>
+    [LibraryImport(LibraryName, EntryPoint = "zmq_msg_recv")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    [SuppressGCTransition] // a non-blocking attempt only: see NoGcAttempts in native/generator
+    internal static partial int zmq_msg_recv_nogc(zmq_msg_t* msg_, void* s_, int flags_);
+
     /// <summary><c>int zmq_msg_close (zmq_msg_t *msg_)</c></summary>
     [LibraryImport(LibraryName, SetLastError = true)]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial int zmq_msg_close(zmq_msg_t* msg_);
+
+    /// <summary><c>zmq_msg_close</c> without the GC transition, for a non-blocking attempt only; it does not capture errno (read <c>ErrnoNow()</c>).</summary>
+    [LibraryImport(LibraryName, EntryPoint = "zmq_msg_close")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    [SuppressGCTransition] // a non-blocking attempt only: see NoGcAttempts in native/generator
+    internal static partial int zmq_msg_close_nogc(zmq_msg_t* msg_);
 
     /// <summary><c>int zmq_msg_move (zmq_msg_t *dest_, zmq_msg_t *src_)</c></summary>
     [LibraryImport(LibraryName, SetLastError = true)]
@@ -485,6 +513,12 @@ internal static unsafe partial class LibZmq
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial int zmq_send(void* s_, void* buf_, nuint len_, int flags_);
 
+    /// <summary><c>zmq_send</c> without the GC transition, for a non-blocking attempt only; it does not capture errno (read <c>ErrnoNow()</c>).</summary>
+    [LibraryImport(LibraryName, EntryPoint = "zmq_send")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    [SuppressGCTransition] // a non-blocking attempt only: see NoGcAttempts in native/generator
+    internal static partial int zmq_send_nogc(void* s_, void* buf_, nuint len_, int flags_);
+
     /// <summary><c>int zmq_send_const (void *s_, const void *buf_, size_t len_, int flags_)</c></summary>
     [LibraryImport(LibraryName, SetLastError = true)]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
@@ -494,6 +528,12 @@ internal static unsafe partial class LibZmq
     [LibraryImport(LibraryName, SetLastError = true)]
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
     internal static partial int zmq_recv(void* s_, void* buf_, nuint len_, int flags_);
+
+    /// <summary><c>zmq_recv</c> without the GC transition, for a non-blocking attempt only; it does not capture errno (read <c>ErrnoNow()</c>).</summary>
+    [LibraryImport(LibraryName, EntryPoint = "zmq_recv")]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvCdecl) })]
+    [SuppressGCTransition] // a non-blocking attempt only: see NoGcAttempts in native/generator
+    internal static partial int zmq_recv_nogc(void* s_, void* buf_, nuint len_, int flags_);
 
     /// <summary><c>int zmq_socket_monitor (void *s_, const char *addr_, int events_)</c></summary>
     [LibraryImport(LibraryName, SetLastError = true)]
