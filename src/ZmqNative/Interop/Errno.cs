@@ -7,7 +7,7 @@ namespace ZmqNative.Interop;
 /// </summary>
 internal static class Errno
 {
-    private const int HausNumero = 156384712; // ZMQ_HAUSNUMERO in zmq.h
+    private const int HausNumero = LibZmq.ZMQ_HAUSNUMERO;
 
     private static readonly (ZmqErrorCode Code, int Linux, int MacOS, int Windows)[] Platform =
     [
@@ -66,7 +66,7 @@ internal static class Errno
     internal static readonly int EMFILE = ToErrno(ZmqErrorCode.EMFILE);
 
     /// <summary>libzmq's ETERM (the same everywhere).</summary>
-    internal const int ETERM = HausNumero + 53;
+    internal const int ETERM = LibZmq.ETERM;
 
     internal static ZmqErrorCode ToCode(int errno) => ToCode(errno, CurrentOs);
 
