@@ -546,7 +546,23 @@ public sealed class MajordomoBroker : IDisposable
 
     private void Log(string line) => _options.Log?.Invoke(line);
 
-    private void Observe(MajordomoEvent e) => _options.Observer?.Invoke(e);
+    private void Observe(MajordomoEvent e)
+    {
+        if (_options.Observer is not { } observer)
+        {
+            return;
+        }
+
+        if (e.Service is { } name)
+        {
+            // The service's figures after the event, so an observer can keep per-service gauges without a table of its own.
+            e = _services.TryGetValue(name, out Service? service)
+                ? e with { QueueDepth = service.Requests.Count, ServiceWorkers = service.Workers }
+                : e with { QueueDepth = 0, ServiceWorkers = 0 };
+        }
+
+        observer(e);
+    }
 
     private void Trace(string title, List<byte[]> frames)
     {

@@ -50,10 +50,14 @@ public enum MajordomoEventKind
 /// <param name="Reason">Why, for removals, drops and invalid messages; for <see cref="MajordomoEventKind.Connecting"/>: the broker endpoint.</param>
 /// <param name="Bytes">For requests: the size of the request (envelope and body).</param>
 /// <param name="Count">For <see cref="MajordomoEventKind.Connecting"/>: the worker's connections so far.</param>
+/// <param name="QueueDepth">Broker events about a service: the requests it has waiting after the event (0 once it is forgotten); -1 otherwise.</param>
+/// <param name="ServiceWorkers">Broker events about a service: the workers it has after the event; -1 otherwise.</param>
 public readonly record struct MajordomoEvent(
     MajordomoEventKind Kind,
     string? Service = null,
     string? Worker = null,
     string? Reason = null,
     long Bytes = 0,
-    int Count = 0);
+    int Count = 0,
+    int QueueDepth = -1,
+    int ServiceWorkers = -1);
