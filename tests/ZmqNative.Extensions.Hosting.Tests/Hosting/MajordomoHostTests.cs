@@ -102,6 +102,10 @@ public class MajordomoHostTests
         Assert.That(failed, Is.Null, "MDP has no error reply: the client gave up");
         Assert.That(logs.Entries.Any(e => e.EventId == 1006 && e.Level == LogLevel.Error), Is.True);
         Assert.That(next, Is.EqualTo("after"));
+
+        // Without an immediate re-registration the broker keeps the worker "busy" (no REPLY came), sends it nothing,
+        // and the worker only recovers by declaring the broker lost after Liveness silent heartbeats (event 2011).
+        Assert.That(logs.Entries.Any(e => e.EventId == 2011), Is.False, "the worker registered again at once");
         await host.StopAsync();
     }
 
