@@ -10,12 +10,13 @@ public sealed class MetricCapture : IDisposable
     private readonly ConcurrentDictionary<string, long> _counters = new();
     private readonly ConcurrentDictionary<string, long> _gauges = new();
 
-    public MetricCapture(object? meterScope)
+    public MetricCapture(object? meterScope, ZmqNativeMetrics? only = null)
     {
         _listener.InstrumentPublished = (instrument, listener) =>
         {
             if (instrument.Meter.Name is ZmqNativeMetrics.PatternsMeterName or ZmqNativeMetrics.CoreMeterName
-                && (meterScope is null || ReferenceEquals(instrument.Meter.Scope, meterScope)))
+                && (meterScope is null || ReferenceEquals(instrument.Meter.Scope, meterScope))
+                && (only is null || ReferenceEquals(instrument.Meter, only.CoreMeter) || ReferenceEquals(instrument.Meter, only.PatternsMeter)))
             {
                 listener.EnableMeasurementEvents(instrument);
             }
@@ -33,6 +34,18 @@ public sealed class MetricCapture : IDisposable
     {
         _listener.RecordObservableInstruments();
         return _gauges.TryGetValue(name + "|" + tags, out long v) ? v : null;
+    }
+
+    /// <summary>Waits until a counter reaches <paramref name="atLeast"/> (they move on other threads); returns its value then, or at the deadline.</summary>
+    public long WaitForCounter(string name, string tags, long atLeast, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (Counter(name, tags) < atLeast && DateTime.UtcNow < deadline)
+        {
+            Thread.Sleep(10);
+        }
+
+        return Counter(name, tags);
     }
 
     public void Dispose() => _listener.Dispose();
