@@ -10,6 +10,7 @@
 //   ./build.sh --target=Build      build the solution (Release)
 //   ./build.sh --target=Test       run every test and print "N passed, N failed"
 //   ./build.sh --target=NativeTests  build libzmq's own test suite against the patched source and run it (ctest; long)
+//   ./build.sh --target=Docs       the API reference (docfx) with the guides as articles, in artifacts/docs/
 //   ./build.sh --target=Pack       make NuGet packages in artifacts/packages/ (--rids=all: cross-build every runtime id first)
 //   ./build.sh --target=Bench      run zmqperf and libzmq's own perf tools side by side (bench/compare.sh), medians and ratios
 //   ./build.sh --target=Demo       run the demo: `zguide version`, then `zguide demo` (every pattern end to end)
@@ -65,6 +66,7 @@ Task("Test")
     .Description("Runs every test project and prints one line 'N passed, N failed'.")
     .IsDependentOn("Build")
     .IsDependentOn("Pack") // tests/ZmqNative.Tests/Packaging/ installs the packages into a fresh project
+    .IsDependentOn("Docs") // CI fails on a broken link or cross-reference in the API reference and guides
     .Does(() =>
 {
     // The generated-layer tests regenerate LibZmq.g.cs (clang) and compile a C probe (cc); the Clone wire tests run a
@@ -226,6 +228,37 @@ Task("Pack")
     {
         Console.WriteLine("  " + file.GetFilename());
     }
+});
+
+Task("Docs")
+    .Description("Builds the API reference from the XML docs, with README.md and docs/*.md as articles, into artifacts/docs (docfx, a local tool); fails on a broken link or cross-reference.")
+    .IsDependentOn("Build")
+    .Does(() =>
+{
+    // docfx reads only files under its config's folder, so the articles, the assemblies with their XML docs and the
+    // config (docs/api/) are staged in artifacts/docs-src with the repository's layout; relative links keep working.
+    var staging = root.Combine("artifacts/docs-src");
+    CleanDirectory(staging);
+    CleanDirectory(root.Combine("artifacts/docs"));
+    CopyFiles(new[] { root.CombineWithFilePath("README.md"), root.CombineWithFilePath("LICENSE") }, staging);
+    CopyDirectory(root.Combine("docs"), staging.Combine("docs"));
+    DeleteDirectory(staging.Combine("docs/api"), new DeleteDirectorySettings { Recursive = true });
+    CopyFiles(GetFiles(root.FullPath + "/docs/api/*"), staging);
+    EnsureDirectoryExists(staging.Combine("native"));
+    CopyFiles(new[] { root.CombineWithFilePath("native/CARRIED-FIXES.md"), root.CombineWithFilePath("native/TESTS.md") }, staging.Combine("native"));
+    foreach (var project in new[] { "ZmqNative", "ZmqNative.Patterns", "ZmqNative.Extensions.Hosting" })
+    {
+        // One folder: docfx resolves each assembly's references to the others there.
+        var output = root.Combine($"src/{project}/bin/{configuration}/net10.0");
+        EnsureDirectoryExists(staging.Combine("bin"));
+        CopyFiles(new[] { output.CombineWithFilePath(project + ".dll"), output.CombineWithFilePath(project + ".xml") }, staging.Combine("bin"));
+    }
+
+    Run("dotnet", "tool restore");
+    // Warnings are errors: an invalid file link or an unresolved <xref> fails the build (crefs in the XML docs are
+    // already checked by the compiler, warnings as errors).
+    Run("dotnet", $"docfx \"{staging.CombineWithFilePath("docfx.json").FullPath}\" --warningsAsErrors");
+    Information($"API reference: {root.Combine("artifacts/docs").FullPath}/index.html");
 });
 
 Task("Bench")
