@@ -71,8 +71,11 @@ public static class ZmqNativeServiceCollectionExtensions
     {
         services.AddZmqNative();
         Bind(services, Options.DefaultName, section, configure);
-        services.TryAddSingleton<MajordomoBrokerService>();
-        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<MajordomoBrokerService>());
+        if (!Registered<MajordomoBrokerService>(services))
+        {
+            services.AddSingleton<MajordomoBrokerService>();
+            services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<MajordomoBrokerService>());
+        }
         return services;
     }
 
@@ -126,8 +129,11 @@ public static class ZmqNativeServiceCollectionExtensions
     {
         services.AddZmqNative();
         Bind(services, Options.DefaultName, section, configure);
-        services.TryAddSingleton<TitanicHostedService>();
-        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<TitanicHostedService>());
+        if (!Registered<TitanicHostedService>(services))
+        {
+            services.AddSingleton<TitanicHostedService>();
+            services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<TitanicHostedService>());
+        }
         return services;
     }
 
@@ -140,8 +146,11 @@ public static class ZmqNativeServiceCollectionExtensions
     {
         services.AddZmqNative();
         Bind(services, Options.DefaultName, section, configure);
-        services.TryAddSingleton<ParanoidPirateQueueService>();
-        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<ParanoidPirateQueueService>());
+        if (!Registered<ParanoidPirateQueueService>(services))
+        {
+            services.AddSingleton<ParanoidPirateQueueService>();
+            services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<ParanoidPirateQueueService>());
+        }
         return services;
     }
 
@@ -181,7 +190,12 @@ public static class ZmqNativeServiceCollectionExtensions
         services.AddZmqNative();
         services.TryAddScoped<THandler>();
         Bind(services, Options.DefaultName, section, configure);
-        services.TryAddSingleton(sp => new BinaryStarService(
+        if (Registered<BinaryStarService>(services))
+        {
+            return services;
+        }
+
+        services.AddSingleton(sp => new BinaryStarService(
             sp.GetRequiredService<ZmqContext>(),
             sp.GetRequiredService<IOptions<BinaryStarServiceOptions>>().Value,
             new RequestDispatcher(sp.GetRequiredService<IServiceScopeFactory>(), s => s.GetRequiredService<THandler>(), "binarystar"),
@@ -204,7 +218,12 @@ public static class ZmqNativeServiceCollectionExtensions
         services.AddZmqNative();
         services.TryAddScoped<THandler>();
         Bind(services, Options.DefaultName, section, configure);
-        services.TryAddSingleton(sp => new FreelanceService(
+        if (Registered<FreelanceService>(services))
+        {
+            return services;
+        }
+
+        services.AddSingleton(sp => new FreelanceService(
             sp.GetRequiredService<ZmqContext>(),
             sp.GetRequiredService<IOptions<FreelanceServiceOptions>>().Value,
             new RequestDispatcher(sp.GetRequiredService<IServiceScopeFactory>(), s => s.GetRequiredService<THandler>(), "flp"),
@@ -247,6 +266,9 @@ public static class ZmqNativeServiceCollectionExtensions
 
         return name;
     }
+
+    /// <summary>Whether a single-instance server is registered already: adding it again would start the same instance twice.</summary>
+    private static bool Registered<TService>(IServiceCollection services) => services.Any(d => d.ServiceType == typeof(TService));
 
     private static bool Valid(Action validate)
     {

@@ -83,6 +83,11 @@ public abstract class ZmqServiceBase : IHostedService, IDisposable
     /// <inheritdoc/>
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        if (_thread is not null)
+        {
+            throw new InvalidOperationException($"{Name} is already started: a hosted ZeroMQ service runs once per host");
+        }
+
         string endpoints = Open();
         _thread = new Thread(Loop) { IsBackground = true, Name = "zmq " + Name };
         _status = ZmqServiceStatus.Running;

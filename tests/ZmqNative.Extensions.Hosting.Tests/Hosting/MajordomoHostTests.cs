@@ -149,6 +149,18 @@ public class MajordomoHostTests
     }
 
     [Test]
+    public async Task AddMajordomoBroker_CalledTwice_OneBrokerStarts()
+    {
+        var logs = new LogCapture();
+        using var host = Build(logs, Settings(), s => s.AddMajordomoBroker(o => o.MaxQueuedRequests = 500));
+        await host.StartAsync();
+
+        Assert.That(logs.Entries.Count(e => e.EventId == 1002 && Equals(e.Fields["Component"], "Majordomo broker")), Is.EqualTo(1));
+        Assert.That(host.Services.GetRequiredService<MajordomoBrokerService>().MaxQueuedRequests, Is.EqualTo(500), "the second call's settings apply to the one broker");
+        await host.StopAsync();
+    }
+
+    [Test]
     public void Start_BrokerWithoutEndpoints_FailsWithTheOptionName()
     {
         var logs = new LogCapture();
