@@ -160,10 +160,10 @@ var nativeRuntimes = new Dictionary<string, string>
 
 // The managed packages, in dependency order; ZmqNative.Patterns' reference to ZmqNative
 // becomes its package dependency.
-var managedPackages = new[] { "src/ZmqNative/ZmqNative.csproj", "src/ZmqNative.Patterns/ZmqNative.Patterns.csproj" };
+var managedPackages = new[] { "src/ZmqNative/ZmqNative.csproj", "src/ZmqNative.Patterns/ZmqNative.Patterns.csproj", "src/ZmqNative.Extensions.Hosting/ZmqNative.Extensions.Hosting.csproj" };
 
 Task("Pack")
-    .Description("Makes the NuGet packages in artifacts/packages/: runtime.<rid>.ZmqNative.Native for every native build in native/out/, ZmqNative.Native depending on them, ZmqNative and ZmqNative.Patterns (with .snupkg).")
+    .Description("Makes the NuGet packages in artifacts/packages/: runtime.<rid>.ZmqNative.Native for every native build in native/out/, ZmqNative.Native depending on them, ZmqNative and ZmqNative.Patterns and ZmqNative.Extensions.Hosting (with .snupkg).")
     .IsDependentOn("Native")
     .Does(() =>
 {

@@ -17,6 +17,9 @@ public sealed class MajordomoBrokerOptions
     /// <summary>Whether every message received and sent is passed to <see cref="Log"/> (the Guide's -v).</summary>
     public bool TraceFrames { get; set; }
 
+    /// <summary>Called on the broker's thread for registrations, expiries, queued, dispatched and dropped requests (see <see cref="MajordomoEvent"/>); never with a message body.</summary>
+    public Action<MajordomoEvent>? Observer { get; set; }
+
     /// <summary>
     /// Requests one service may have waiting for a worker: 1,000. When a request arrives for a service
     /// whose queue is full, the oldest waiting request of that service is dropped (see the broker's remarks).
@@ -196,7 +199,7 @@ public sealed class MajordomoBroker : IDisposable
             if (_workers.TryGetValue(Convert.ToHexString(frames[0]), out Worker? gone))
             {
                 Log($"I: deleting disconnected worker: {gone.Id}");
-                Delete(gone, disconnect: false);
+                Delete(gone, disconnect: false, "connection ended");
             }
 
             return;
@@ -206,6 +209,7 @@ public sealed class MajordomoBroker : IDisposable
         if (frames.Count < 3 || frames[1].Length != 0)
         {
             Log("E: invalid message (too few frames or no delimiter), dropped");
+            Observe(new MajordomoEvent(MajordomoEventKind.InvalidMessage, Reason: "too few frames or no delimiter"));
             return;
         }
 
@@ -222,6 +226,7 @@ public sealed class MajordomoBroker : IDisposable
         else
         {
             Log("E: invalid message (unknown header), dropped");
+            Observe(new MajordomoEvent(MajordomoEventKind.InvalidMessage, Reason: "unknown header"));
         }
     }
 
@@ -231,6 +236,7 @@ public sealed class MajordomoBroker : IDisposable
         if (frames.Count < 4)
         {
             Log("E: invalid client message (no service), dropped");
+            Observe(new MajordomoEvent(MajordomoEventKind.InvalidMessage, Reason: "client message without a service"));
             return;
         }
 
@@ -280,6 +286,7 @@ public sealed class MajordomoBroker : IDisposable
         service.Requests.Enqueue(request);
         Volatile.Write(ref _queuedRequests, _queuedRequests + 1);
         Interlocked.Add(ref _queuedBytes, request.Bytes);
+        Observe(new MajordomoEvent(MajordomoEventKind.RequestQueued, service.Name, Bytes: request.Bytes));
     }
 
     private Queued Dequeue(Service service)
@@ -296,6 +303,7 @@ public sealed class MajordomoBroker : IDisposable
     {
         Interlocked.Increment(ref _droppedRequests);
         Log($"W: request for {service.Name} ({request.Bytes} bytes) dropped ({why})");
+        Observe(new MajordomoEvent(MajordomoEventKind.RequestDropped, service.Name, Reason: why, Bytes: request.Bytes));
     }
 
     /// <summary>The service whose first waiting request is the oldest of all; null when nothing waits.</summary>
@@ -360,6 +368,7 @@ public sealed class MajordomoBroker : IDisposable
         if (frames.Count < 4 || frames[3].Length != 1)
         {
             Log("E: invalid worker message (no command), dropped");
+            Observe(new MajordomoEvent(MajordomoEventKind.InvalidMessage, Reason: "worker message without a command"));
             return;
         }
 
@@ -376,7 +385,7 @@ public sealed class MajordomoBroker : IDisposable
                 else if (known)
                 {
                     // RFC 7: a valid but unexpected command (READY twice) is answered with DISCONNECT.
-                    Delete(worker!, disconnect: true);
+                    Delete(worker!, disconnect: true, "READY twice");
                 }
                 else
                 {
@@ -392,6 +401,7 @@ public sealed class MajordomoBroker : IDisposable
                     _workers.Add(id, worker);
                     worker.Service.Workers++;
                     Log($"I: registering new worker: {id} for {serviceName}");
+                    Observe(new MajordomoEvent(MajordomoEventKind.WorkerRegistered, serviceName, id));
                     Waiting(worker);
                 }
 
@@ -410,7 +420,7 @@ public sealed class MajordomoBroker : IDisposable
                     // A REPLY from a worker that holds no request is unexpected (RFC 7: DISCONNECT).
                     // Accepting it would list the worker as waiting twice, and its expiry would then
                     // count it out of its service twice and forget a service that still has workers.
-                    Delete(worker!, disconnect: true);
+                    Delete(worker!, disconnect: true, "REPLY without a request");
                 }
                 else
                 {
@@ -418,6 +428,7 @@ public sealed class MajordomoBroker : IDisposable
                     var reply = new List<byte[]>(frames.Count) { frames[4], Array.Empty<byte>(), MajordomoProtocol.ClientHeaderBytes, Encoding.UTF8.GetBytes(worker!.Service.Name) };
                     reply.AddRange(frames.Skip(6));
                     Send(reply);
+                    Observe(new MajordomoEvent(MajordomoEventKind.ReplyRouted, worker.Service.Name, worker.Id));
                     Waiting(worker);
                 }
 
@@ -437,12 +448,13 @@ public sealed class MajordomoBroker : IDisposable
                 if (known)
                 {
                     // RFC 7: after DISCONNECT the broker sends nothing more to that worker.
-                    Delete(worker!, disconnect: false);
+                    Delete(worker!, disconnect: false, "DISCONNECT");
                 }
 
                 break;
             default:
                 Log($"E: invalid worker command 0x{command:X2}, dropped");
+                Observe(new MajordomoEvent(MajordomoEventKind.InvalidMessage, Reason: "unknown worker command"));
                 break;
         }
     }
@@ -477,6 +489,7 @@ public sealed class MajordomoBroker : IDisposable
             service.Waiting.RemoveAt(0);
             _waiting.Remove(worker);
             SendToWorker(worker, MajordomoProtocol.Request, null, Dequeue(service).Frames);
+            Observe(new MajordomoEvent(MajordomoEventKind.RequestDispatched, service.Name, worker.Id));
         }
     }
 
@@ -488,11 +501,12 @@ public sealed class MajordomoBroker : IDisposable
         foreach (Worker worker in _waiting.Where(w => w.Expiry < now).ToList())
         {
             Log($"I: deleting expired worker: {worker.Id}");
-            Delete(worker, disconnect: false);
+            Delete(worker, disconnect: false, reason: null);
         }
     }
 
-    private void Delete(Worker worker, bool disconnect)
+    /// <summary>Forgets a worker; <paramref name="reason"/> null means it expired (no heartbeat), otherwise why it was removed.</summary>
+    private void Delete(Worker worker, bool disconnect, string? reason)
     {
         if (disconnect)
         {
@@ -504,6 +518,7 @@ public sealed class MajordomoBroker : IDisposable
         _waiting.Remove(worker);
         _workers.Remove(worker.Id);
         ForgetIfUnused(worker.Service);
+        Observe(new MajordomoEvent(reason is null ? MajordomoEventKind.WorkerExpired : MajordomoEventKind.WorkerRemoved, worker.Service.Name, worker.Id, reason));
     }
 
     private void SendDisconnect(byte[] identity) =>
@@ -530,6 +545,24 @@ public sealed class MajordomoBroker : IDisposable
     }
 
     private void Log(string line) => _options.Log?.Invoke(line);
+
+    private void Observe(MajordomoEvent e)
+    {
+        if (_options.Observer is not { } observer)
+        {
+            return;
+        }
+
+        if (e.Service is { } name)
+        {
+            // The service's figures after the event, so an observer can keep per-service gauges without a table of its own.
+            e = _services.TryGetValue(name, out Service? service)
+                ? e with { QueueDepth = service.Requests.Count, ServiceWorkers = service.Workers }
+                : e with { QueueDepth = 0, ServiceWorkers = 0 };
+        }
+
+        observer(e);
+    }
 
     private void Trace(string title, List<byte[]> frames)
     {

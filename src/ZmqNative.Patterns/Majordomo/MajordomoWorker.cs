@@ -21,6 +21,9 @@ public sealed class MajordomoWorkerOptions
     /// <summary>Whether every message received and sent is passed to <see cref="Log"/>.</summary>
     public bool TraceFrames { get; set; }
 
+    /// <summary>Called on the worker's thread for connects, a lost broker, DISCONNECT and invalid messages (see <see cref="MajordomoEvent"/>).</summary>
+    public Action<MajordomoEvent>? Observer { get; set; }
+
     internal void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(HeartbeatInterval, TimeSpan.Zero, nameof(HeartbeatInterval));
@@ -45,6 +48,7 @@ public sealed class MajordomoWorker : IDisposable
     private readonly ZmqContext _context;
     private readonly string _broker;
     private readonly byte[] _service;
+    private readonly string _serviceName;
     private readonly MajordomoWorkerOptions _options;
     private ZmqSocket? _socket;
     private byte[]? _replyTo;
@@ -64,6 +68,7 @@ public sealed class MajordomoWorker : IDisposable
         _context = context;
         _broker = broker;
         _service = Encoding.UTF8.GetBytes(service);
+        _serviceName = service;
         _options = options ?? new MajordomoWorkerOptions();
         _options.Validate();
         Connect();
@@ -97,6 +102,7 @@ public sealed class MajordomoWorker : IDisposable
                 if (frames!.Count < 3 || frames[0].Length != 0 || !MajordomoProtocol.Is(frames[1], MajordomoProtocol.WorkerHeaderBytes) || frames[2].Length != 1)
                 {
                     Log("E: invalid message from broker, dropped");
+                    _options.Observer?.Invoke(new MajordomoEvent(MajordomoEventKind.InvalidMessage, Reason: "not an MDP worker message"));
                     continue;
                 }
 
@@ -109,10 +115,12 @@ public sealed class MajordomoWorker : IDisposable
                         break;
                     case MajordomoProtocol.Disconnect:
                         // RFC 7: close the socket and reconnect on a new one (this is how workers re-register).
+                        _options.Observer?.Invoke(new MajordomoEvent(MajordomoEventKind.DisconnectReceived, _serviceName));
                         Connect();
                         break;
                     default:
                         Log("E: invalid input message from broker, dropped");
+                        _options.Observer?.Invoke(new MajordomoEvent(MajordomoEventKind.InvalidMessage, Reason: "unexpected command"));
                         break;
                 }
             }
@@ -122,6 +130,7 @@ public sealed class MajordomoWorker : IDisposable
                 if (--_liveness <= 0)
                 {
                     Log("W: disconnected from broker - retrying...");
+                    _options.Observer?.Invoke(new MajordomoEvent(MajordomoEventKind.BrokerLost, _serviceName));
                     if (cancellation.WaitHandle.WaitOne(_options.ReconnectInterval))
                     {
                         return null;
@@ -174,6 +183,7 @@ public sealed class MajordomoWorker : IDisposable
         _socket.Connect(_broker);
         Connections++;
         Log($"I: connecting to broker at {_broker}...");
+        _options.Observer?.Invoke(new MajordomoEvent(MajordomoEventKind.Connecting, _serviceName, Reason: _broker, Count: Connections));
         _replyTo = null;
         SendToBroker(MajordomoProtocol.Ready, [_service]);
         _liveness = _options.Liveness;
