@@ -90,8 +90,9 @@ public class AsyncSemanticsTests
     }
 
     /// <summary>
-    /// 10,000 receives each canceled while a message is sent to it: every message is received
-    /// exactly once, by the receive it raced with (then that receive completed) or by a later one.
+    /// 10,000 rounds, each a receive waiting on an empty socket while one thread sends it a
+    /// message and another cancels it, at once: either the receive completes with that message,
+    /// or it is canceled and the message is still in the socket. Every message is counted once.
     /// </summary>
     [Test]
     public async Task Cancel_RacingWithArrivals_NoMessageLostOrDuplicated()
@@ -102,57 +103,50 @@ public class AsyncSemanticsTests
         using (push)
         using (pull)
         {
-            var seen = new bool[Rounds];
-            int received = 0, canceled = 0;
+            int delivered = 0, canceled = 0;
             var buffer = new byte[4];
-
-            void Count()
-            {
-                int n = BinaryPrimitives.ReadInt32LittleEndian(buffer);
-                Assert.That(seen[n], Is.False, $"message {n} received twice");
-                seen[n] = true;
-                received++;
-            }
-
             for (int i = 0; i < Rounds; i++)
             {
                 using var cts = new CancellationTokenSource();
                 var receive = pull.ReceiveAsync(buffer, cts.Token).AsTask();
-                int n = i;
-                var race = Task.Run(() =>
+                int n = i, go = 0;
+                var sender = Task.Run(() =>
                 {
-                    if ((n & 1) == 0)
+                    while (Volatile.Read(ref go) == 0)
                     {
-                        cts.Cancel();
                     }
 
-                    push.Send(Number(n)); // push and pull are different sockets: another thread may send
-                    if ((n & 1) != 0)
-                    {
-                        cts.Cancel();
-                    }
+                    push.Send(Number(n));
                 });
+                var canceller = Task.Run(() =>
+                {
+                    while (Volatile.Read(ref go) == 0)
+                    {
+                    }
+
+                    Thread.SpinWait((n % 200) * 500); // vary which side wins
+                    cts.Cancel();
+                });
+                Volatile.Write(ref go, 1);
+                await Task.WhenAll(sender, canceller).WaitAsync(Wait);
                 try
                 {
-                    await receive.WaitAsync(Wait);
-                    Count();
+                    Assert.That(await receive.WaitAsync(Wait), Is.EqualTo(4));
+                    delivered++;
                 }
                 catch (OperationCanceledException)
                 {
                     canceled++;
+                    Assert.That(pull.TryReceive(buffer, Wait, out _), Is.True, $"round {n}: canceled, and its message is gone");
                 }
 
-                await race.WaitAsync(Wait);
+                Assert.That(BinaryPrimitives.ReadInt32LittleEndian(buffer), Is.EqualTo(n), "a message of another round");
+                Assert.That(pull.TryReceive(buffer, out _), Is.False, $"round {n}: a message left over (received twice?)");
             }
 
-            // What the canceled receives left behind is still in the socket.
-            while (pull.TryReceive(buffer, TimeSpan.FromMilliseconds(200), out _))
-            {
-                Count();
-            }
-
-            Assert.That(received, Is.EqualTo(Rounds), $"{Rounds - received} lost ({canceled} canceled)");
-            TestContext.Out.WriteLine($"{canceled} of {Rounds} receives canceled, every message received once");
+            TestContext.Out.WriteLine($"{Rounds} rounds: {delivered} delivered to the racing receive, {canceled} canceled (message then received synchronously)");
+            Assert.That(delivered, Is.GreaterThan(0));
+            Assert.That(canceled, Is.GreaterThan(0));
         }
     }
 
