@@ -40,6 +40,31 @@ internal static class LazyReq
     public static List<byte[]>? Exchange(ZmqSocket socket, IReadOnlyList<byte[]> request, TimeSpan timeout) =>
         socket.TrySendMultipart(request, timeout) && socket.TryReceiveMultipart(timeout, out var reply) ? reply : null;
 
+    /// <summary>
+    /// The awaitable <see cref="Exchange"/>: the send, then the receive, each within <paramref name="timeout"/>,
+    /// on the socket's async operations (no thread blocked while it waits).
+    /// </summary>
+    /// <param name="socket">A REQ socket ready to send.</param>
+    /// <param name="request">The request's frames.</param>
+    /// <param name="timeout">How long the send, then the receive, may wait.</param>
+    /// <param name="cancellation">The caller's token: when it ends the wait, OperationCanceledException (the socket is then stuck: close it).</param>
+    /// <returns>The reply, or null when either step timed out (the socket is then stuck: close it).</returns>
+    public static async ValueTask<List<byte[]>?> ExchangeAsync(ZmqSocket socket, IReadOnlyList<byte[]> request, TimeSpan timeout, CancellationToken cancellation)
+    {
+        using var step = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        try
+        {
+            step.CancelAfter(timeout);
+            await socket.SendMultipartAsync(request, step.Token).ConfigureAwait(false);
+            step.CancelAfter(timeout); // the receive gets its own timeout, as in Exchange
+            return await socket.ReceiveMultipartAsync(step.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
+        {
+            return null; // the step's timeout, not the caller
+        }
+    }
+
     /// <summary>Throws unless <paramref name="request"/> has at least one frame (a client's first check).</summary>
     /// <param name="request">The request's frames.</param>
     /// <param name="name">The parameter's name.</param>

@@ -29,6 +29,7 @@ public sealed unsafe class ZmqContext : IDisposable
     private readonly List<WeakReference<ZmqSocket>> _sockets = [];
     private int _disposed;
     private TimeSpan _defaultLinger = TimeSpan.FromSeconds(1);
+    private Async.AsyncReactor? _asyncReactor;
 
     /// <summary>Creates a context with libzmq's defaults (one I/O thread, 1023 sockets).</summary>
     public ZmqContext()
@@ -194,11 +195,28 @@ public sealed unsafe class ZmqContext : IDisposable
             socket.Dispose();
         }
 
+        _asyncReactor?.Stop();
         _handle.MarkOwnerDisposing();
         _handle.Dispose();
     }
 
     internal ZmqContextHandle Handle => _handle;
+
+    /// <summary>The context's async reactor (its thread starts with the first operation that waits).</summary>
+    internal Async.AsyncReactor AsyncReactor
+    {
+        get
+        {
+            var reactor = Volatile.Read(ref _asyncReactor);
+            if (reactor is null)
+            {
+                reactor = new Async.AsyncReactor();
+                reactor = Interlocked.CompareExchange(ref _asyncReactor, reactor, null) ?? reactor;
+            }
+
+            return reactor;
+        }
+    }
 
     internal void Track(ZmqSocket socket)
     {

@@ -126,6 +126,7 @@ public sealed unsafe partial class ZmqSocket : IDisposable
         // thread's pending stores visible: after it, either the socket reads as idle here and is
         // closed now, or the call inside it sees the request when it leaves and closes it then.
         Interlocked.MemoryBarrierProcessWide();
+        Volatile.Read(ref _async)?.OnSocketDisposing(); // ends pending async operations, lets the socket go
         CompleteDispose();
     }
 
@@ -291,6 +292,12 @@ public sealed unsafe partial class ZmqSocket : IDisposable
         if (_disposeRequested)
         {
             throw new ObjectDisposedException(nameof(ZmqSocket), $"the {Type} socket is disposed");
+        }
+
+        if (HasPendingAsync)
+        {
+            throw new InvalidOperationException(
+                $"the {Type} socket has async operations pending; a synchronous call must wait until they complete (one thread at a time, zmq_socket(3)).");
         }
 
         throw new InvalidOperationException(

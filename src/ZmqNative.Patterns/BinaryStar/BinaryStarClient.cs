@@ -155,29 +155,13 @@ public sealed class BinaryStarClient : IDisposable
         while (!cancellation.IsCancellationRequested && (_options.Attempts == 0 || attempt < _options.Attempts))
         {
             attempt++;
-            var socket = _socket ?? Open();
-            if (LazyReq.Exchange(socket, request, _options.RequestTimeout) is { } reply)
+            var reply = LazyReq.Exchange(_socket ?? Open(), request, _options.RequestTimeout);
+            if (Accepted(reply, accept, attempt) is { } result)
             {
-                if (accept is null || accept(reply))
-                {
-                    return BinaryStarResult.Replied(reply, attempt, CurrentServer);
-                }
-
-                _options.Observer?.Invoke(new BinaryStarClientEvent(BinaryStarClientEventKind.RejectedReply, CurrentServer, reply));
+                return result;
             }
 
-            if (_options.Attempts != 0 && attempt >= _options.Attempts)
-            {
-                break;
-            }
-
-            // The REQ socket is stuck waiting for a reply that may never come: close it (zero linger drops the
-            // queued request), let the pair settle (the passive server must see its peer dead for two heartbeats
-            // before our vote counts), and resend to the other server.
-            _options.Observer?.Invoke(new BinaryStarClientEvent(BinaryStarClientEventKind.FailingOver, CurrentServer));
-            Close();
-            _current = 1 - _current;
-            if (cancellation.WaitHandle.WaitOne(_options.SettleDelay))
+            if (LastAttempt(attempt) || cancellation.WaitHandle.WaitOne(_options.SettleDelay))
             {
                 break;
             }
@@ -185,9 +169,52 @@ public sealed class BinaryStarClient : IDisposable
             Open();
         }
 
-        Close();
-        _options.Observer?.Invoke(new BinaryStarClientEvent(BinaryStarClientEventKind.Abandoned, CurrentServer));
-        return BinaryStarResult.Abandoned(attempt);
+        return Abandon(attempt);
+    }
+
+    /// <summary>
+    /// <see cref="Request"/> awaitable: the same attempts, failover, settle delay and result, with no thread
+    /// blocked while it waits.
+    /// </summary>
+    /// <param name="request">The request's frames (at least one).</param>
+    /// <param name="accept">Optional check of a reply; a refused reply counts as a failed attempt.</param>
+    /// <param name="cancellationToken">Ends the wait with <see cref="OperationCanceledException"/> (unlike
+    /// <see cref="Request"/>, which returns an abandoned result); the socket is closed.</param>
+    /// <returns>The reply, or a result that says the request was abandoned after <see cref="BinaryStarClientOptions.Attempts"/>.</returns>
+    /// <exception cref="ObjectDisposedException">The client is disposed.</exception>
+    public async ValueTask<BinaryStarResult> RequestAsync(
+        IReadOnlyList<byte[]> request, Func<IReadOnlyList<byte[]>, bool>? accept = null, CancellationToken cancellationToken = default)
+    {
+        LazyReq.CheckRequest(request);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        int attempt = 0;
+        try
+        {
+            while (_options.Attempts == 0 || attempt < _options.Attempts)
+            {
+                attempt++;
+                var reply = await LazyReq.ExchangeAsync(_socket ?? Open(), request, _options.RequestTimeout, cancellationToken).ConfigureAwait(false);
+                if (Accepted(reply, accept, attempt) is { } result)
+                {
+                    return result;
+                }
+
+                if (LastAttempt(attempt))
+                {
+                    break;
+                }
+
+                await Task.Delay(_options.SettleDelay, cancellationToken).ConfigureAwait(false);
+                Open();
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            Close(); // a REQ socket stuck waiting for its reply: the next request starts on a fresh one
+            throw;
+        }
+
+        return Abandon(attempt);
     }
 
     /// <summary>Sends a one-frame text request and waits for the reply's first frame as text.</summary>
@@ -207,6 +234,44 @@ public sealed class BinaryStarClient : IDisposable
     {
         _disposed = true;
         Close();
+    }
+
+    /// <summary>
+    /// One attempt's end: the result when its reply is accepted; else null, with the stuck socket closed
+    /// and, unless it was the last attempt, the client turned to the other server (opened after the settle delay).
+    /// </summary>
+    private BinaryStarResult? Accepted(List<byte[]>? reply, Func<IReadOnlyList<byte[]>, bool>? accept, int attempt)
+    {
+        if (reply is not null)
+        {
+            if (accept is null || accept(reply))
+            {
+                return BinaryStarResult.Replied(reply, attempt, CurrentServer);
+            }
+
+            _options.Observer?.Invoke(new BinaryStarClientEvent(BinaryStarClientEventKind.RejectedReply, CurrentServer, reply));
+        }
+
+        if (!LastAttempt(attempt))
+        {
+            // The REQ socket is stuck waiting for a reply that may never come: close it (zero linger drops the
+            // queued request), let the pair settle (the passive server must see its peer dead for two heartbeats
+            // before our vote counts), and resend to the other server.
+            _options.Observer?.Invoke(new BinaryStarClientEvent(BinaryStarClientEventKind.FailingOver, CurrentServer));
+            Close();
+            _current = 1 - _current;
+        }
+
+        return null;
+    }
+
+    private bool LastAttempt(int attempt) => _options.Attempts != 0 && attempt >= _options.Attempts;
+
+    private BinaryStarResult Abandon(int attempts)
+    {
+        Close();
+        _options.Observer?.Invoke(new BinaryStarClientEvent(BinaryStarClientEventKind.Abandoned, CurrentServer));
+        return BinaryStarResult.Abandoned(attempts);
     }
 
     private ZmqSocket Open() => _socket = LazyReq.Open(_context, CurrentServer, () => _options.Observer?.Invoke(new BinaryStarClientEvent(BinaryStarClientEventKind.Connecting, CurrentServer)));

@@ -85,9 +85,7 @@ public sealed class MajordomoClient : IDisposable
                 return MajordomoProtocol.UnwrapClientReply(reply!, 0, service, _options.Log);
             }
 
-            // REQ cannot send again before a reply: a new socket is the only way to resend (the Guide's Lazy Pirate).
-            _options.Log?.Invoke(attempt < _options.Retries ? "W: no reply, reconnecting..." : "W: permanent error, abandoning");
-            Connect();
+            NoReply(attempt);
         }
 
         return null;
@@ -99,11 +97,59 @@ public sealed class MajordomoClient : IDisposable
     /// <returns>The reply's body frames, or null when every attempt timed out.</returns>
     public List<byte[]>? Send(string service, string request) => Send(service, [Encoding.UTF8.GetBytes(request)]);
 
+    /// <summary>
+    /// <see cref="Send(string, IEnumerable{byte[]})"/> awaitable: the same retries, each waiting
+    /// <see cref="MajordomoClientOptions.Timeout"/> for the reply, with no thread blocked while it waits.
+    /// </summary>
+    /// <param name="service">The service name (mmi.* asks the broker itself, RFC 8).</param>
+    /// <param name="request">The request's body frames.</param>
+    /// <param name="cancellationToken">Ends the wait with <see cref="OperationCanceledException"/>; the socket is
+    /// replaced by a fresh one (the request may still reach the service).</param>
+    /// <returns>The reply's body frames, or null when every attempt timed out.</returns>
+    public async ValueTask<List<byte[]>?> SendAsync(string service, IEnumerable<byte[]> request, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(service);
+        ArgumentNullException.ThrowIfNull(request);
+        var frames = new List<byte[]> { MajordomoProtocol.ClientHeaderBytes, Encoding.UTF8.GetBytes(service) };
+        frames.AddRange(request);
+        for (int attempt = 1; attempt <= _options.Retries; attempt++)
+        {
+            _options.Trace($"I: send request to '{service}' service:", frames);
+            List<byte[]>? reply;
+            try
+            {
+                reply = await LazyReq.ExchangeAsync(_socket!, frames, _options.Timeout, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                Connect(); // the REQ socket is stuck waiting for this reply
+                throw;
+            }
+
+            if (reply is not null)
+            {
+                _options.Trace("I: received reply:", reply);
+                return MajordomoProtocol.UnwrapClientReply(reply, 0, service, _options.Log);
+            }
+
+            NoReply(attempt);
+        }
+
+        return null;
+    }
+
     /// <summary>Closes the socket.</summary>
     public void Dispose()
     {
         _socket?.Dispose();
         _socket = null;
+    }
+
+    private void NoReply(int attempt)
+    {
+        // REQ cannot send again before a reply: a new socket is the only way to resend (the Guide's Lazy Pirate).
+        _options.Log?.Invoke(attempt < _options.Retries ? "W: no reply, reconnecting..." : "W: permanent error, abandoning");
+        Connect();
     }
 
     private void Connect()
@@ -151,15 +197,16 @@ public sealed class MajordomoAsyncClient : IDisposable
     /// <param name="request">The request's body frames.</param>
     public void Send(string service, IEnumerable<byte[]> request)
     {
-        ArgumentException.ThrowIfNullOrEmpty(service);
-        ArgumentNullException.ThrowIfNull(request);
-
-        // The empty frame stands in for the delimiter a REQ socket would add (mdcliapi2).
-        var frames = new List<byte[]> { Array.Empty<byte>(), MajordomoProtocol.ClientHeaderBytes, Encoding.UTF8.GetBytes(service) };
-        frames.AddRange(request);
-        _options.Trace($"I: send request to '{service}' service:", frames);
-        _socket.SendMultipart(frames);
+        _socket.SendMultipart(Frames(service, request));
     }
+
+    /// <summary>Sends a request without waiting for the reply; completes when libzmq has queued it.</summary>
+    /// <param name="service">The service name.</param>
+    /// <param name="request">The request's body frames.</param>
+    /// <param name="cancellationToken">Ends a wait for room (a full high-water mark) with <see cref="OperationCanceledException"/>; nothing is sent then.</param>
+    /// <returns>Completes when the request is queued.</returns>
+    public ValueTask SendAsync(string service, IEnumerable<byte[]> request, CancellationToken cancellationToken = default) =>
+        _socket.SendMultipartAsync(Frames(service, request), cancellationToken);
 
     /// <summary>Sends a one-frame text request without waiting for the reply.</summary>
     /// <param name="service">The service name.</param>
@@ -169,16 +216,55 @@ public sealed class MajordomoAsyncClient : IDisposable
     /// <summary>Waits up to Timeout for the next reply.</summary>
     /// <param name="service">The service name of the reply (as the broker echoes it), or null to accept any.</param>
     /// <returns>The reply's body frames, or null on timeout or an invalid reply.</returns>
-    public List<byte[]>? Receive(string? service = null)
+    public List<byte[]>? Receive(string? service = null) =>
+        Unwrap(_socket.TryReceiveMultipart(_options.Timeout, out List<byte[]>? reply) ? reply : null, service);
+
+    /// <summary>Waits up to Timeout for the next reply, with no thread blocked while it waits.</summary>
+    /// <param name="service">The service name of the reply (as the broker echoes it), or null to accept any.</param>
+    /// <param name="cancellationToken">Ends the wait with <see cref="OperationCanceledException"/>; a reply already taken is returned, never lost.</param>
+    /// <returns>The reply's body frames, or null on timeout or an invalid reply.</returns>
+    public async ValueTask<List<byte[]>?> ReceiveAsync(string? service = null, CancellationToken cancellationToken = default)
     {
-        if (!_socket.TryReceiveMultipart(_options.Timeout, out List<byte[]>? reply))
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.Timeout);
+        List<byte[]>? reply;
+        try
+        {
+            reply = await _socket.ReceiveMultipartAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            reply = null;
+        }
+
+        return Unwrap(reply, service);
+    }
+
+    /// <summary>Closes the socket.</summary>
+    public void Dispose() => _socket.Dispose();
+
+    private List<byte[]> Frames(string service, IEnumerable<byte[]> request)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(service);
+        ArgumentNullException.ThrowIfNull(request);
+
+        // The empty frame stands in for the delimiter a REQ socket would add (mdcliapi2).
+        var frames = new List<byte[]> { Array.Empty<byte>(), MajordomoProtocol.ClientHeaderBytes, Encoding.UTF8.GetBytes(service) };
+        frames.AddRange(request);
+        _options.Trace($"I: send request to '{service}' service:", frames);
+        return frames;
+    }
+
+    private List<byte[]>? Unwrap(List<byte[]>? reply, string? service)
+    {
+        if (reply is null)
         {
             _options.Log?.Invoke("W: permanent error, abandoning request");
             return null;
         }
 
-        _options.Trace("I: received reply:", reply!);
-        if (reply!.Count < 1 || reply[0].Length != 0)
+        _options.Trace("I: received reply:", reply);
+        if (reply.Count < 1 || reply[0].Length != 0)
         {
             _options.Log?.Invoke("E: invalid reply from broker, dropped");
             return null;
@@ -187,7 +273,4 @@ public sealed class MajordomoAsyncClient : IDisposable
         string echoed = reply.Count > 2 ? Encoding.UTF8.GetString(reply[2]) : string.Empty;
         return MajordomoProtocol.UnwrapClientReply(reply, 1, service ?? echoed, _options.Log);
     }
-
-    /// <summary>Closes the socket.</summary>
-    public void Dispose() => _socket.Dispose();
 }

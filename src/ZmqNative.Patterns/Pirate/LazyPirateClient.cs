@@ -114,29 +114,51 @@ public sealed class LazyPirateClient : IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         for (int attempt = 1; attempt <= _options.Attempts; attempt++)
         {
-            var socket = _socket ?? Open();
-            if (LazyReq.Exchange(socket, request, _options.RequestTimeout) is { } reply)
+            var reply = LazyReq.Exchange(_socket ?? Open(), request, _options.RequestTimeout);
+            if (Accepted(reply, accept, attempt) is { } result)
             {
-                if (accept is null || accept(reply))
-                {
-                    return LazyPirateResult.Replied(reply, attempt);
-                }
-
-                _options.Observer?.Invoke(new PirateEvent(PirateEventKind.RejectedReply, Endpoint, reply));
-            }
-
-            // The REQ socket is stuck waiting for a reply that may never come: close it (zero linger
-            // drops the queued request) and resend on a fresh one.
-            Close();
-            int left = _options.Attempts - attempt;
-            if (left > 0)
-            {
-                _options.Observer?.Invoke(new PirateEvent(PirateEventKind.NoResponse, Endpoint, Count: left));
+                return result;
             }
         }
 
-        _options.Observer?.Invoke(new PirateEvent(PirateEventKind.Abandoned, Endpoint));
-        return LazyPirateResult.Abandoned(_options.Attempts);
+        return Abandon();
+    }
+
+    /// <summary>
+    /// <see cref="Request"/> awaitable: the same attempts, timeouts, resends and result, with no thread
+    /// blocked while it waits. Completes with the reply or the abandoned result.
+    /// </summary>
+    /// <param name="request">The request's frames (at least one).</param>
+    /// <param name="accept">Optional check of a reply; a refused reply counts as a failed attempt.</param>
+    /// <param name="cancellationToken">Ends the wait with <see cref="OperationCanceledException"/>; the socket is closed
+    /// (a request already sent may still reach the server, as with any abandoned request).</param>
+    /// <returns>The reply, or a result that says the request was abandoned after every attempt.</returns>
+    /// <exception cref="ObjectDisposedException">The client is disposed.</exception>
+    public async ValueTask<LazyPirateResult> RequestAsync(
+        IReadOnlyList<byte[]> request, Func<IReadOnlyList<byte[]>, bool>? accept = null, CancellationToken cancellationToken = default)
+    {
+        LazyReq.CheckRequest(request);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        for (int attempt = 1; attempt <= _options.Attempts; attempt++)
+        {
+            List<byte[]>? reply;
+            try
+            {
+                reply = await LazyReq.ExchangeAsync(_socket ?? Open(), request, _options.RequestTimeout, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                Close(); // stuck waiting for the reply: the next request starts on a fresh socket
+                throw;
+            }
+
+            if (Accepted(reply, accept, attempt) is { } result)
+            {
+                return result;
+            }
+        }
+
+        return Abandon();
     }
 
     /// <summary>Sends a one-frame text request and waits for the reply's first frame as text.</summary>
@@ -156,6 +178,37 @@ public sealed class LazyPirateClient : IDisposable
     {
         _disposed = true;
         Close();
+    }
+
+    /// <summary>One attempt's end: the result when its reply is accepted, else null after closing the stuck socket.</summary>
+    private LazyPirateResult? Accepted(List<byte[]>? reply, Func<IReadOnlyList<byte[]>, bool>? accept, int attempt)
+    {
+        if (reply is not null)
+        {
+            if (accept is null || accept(reply))
+            {
+                return LazyPirateResult.Replied(reply, attempt);
+            }
+
+            _options.Observer?.Invoke(new PirateEvent(PirateEventKind.RejectedReply, Endpoint, reply));
+        }
+
+        // The REQ socket is stuck waiting for a reply that may never come: close it (zero linger
+        // drops the queued request) and resend on a fresh one.
+        Close();
+        int left = _options.Attempts - attempt;
+        if (left > 0)
+        {
+            _options.Observer?.Invoke(new PirateEvent(PirateEventKind.NoResponse, Endpoint, Count: left));
+        }
+
+        return null;
+    }
+
+    private LazyPirateResult Abandon()
+    {
+        _options.Observer?.Invoke(new PirateEvent(PirateEventKind.Abandoned, Endpoint));
+        return LazyPirateResult.Abandoned(_options.Attempts);
     }
 
     private ZmqSocket Open() => _socket = LazyReq.Open(_context, Endpoint, () => _options.Observer?.Invoke(new PirateEvent(PirateEventKind.Connecting, Endpoint)));

@@ -39,23 +39,24 @@ public sealed class TitanicClient : IDisposable
     /// </returns>
     public TitanicStatus Submit(string service, IEnumerable<byte[]> body, out string? uuid)
     {
-        ArgumentException.ThrowIfNullOrEmpty(service);
-        ArgumentNullException.ThrowIfNull(body);
-        uuid = null;
-        var request = new List<byte[]> { Encoding.UTF8.GetBytes(service) };
-        request.AddRange(body);
-        TitanicStatus status = Call(TitanicProtocol.RequestService, request, out List<byte[]>? rest);
-        if (status == TitanicStatus.Ok)
-        {
-            uuid = rest!.Count > 0 ? Encoding.ASCII.GetString(rest[0]) : null;
-            if (!TitanicStore.IsValidUuid(uuid))
-            {
-                uuid = null;
-                return TitanicStatus.Error; // a "200" without a UUID is not TSP
-            }
-        }
-
+        var request = SubmitRequest(service, body);
+        (TitanicStatus status, uuid) = Submitted(Parse(_client.Send(TitanicProtocol.RequestService, request), out var rest), rest);
         return status;
+    }
+
+    /// <summary>
+    /// <see cref="Submit(string, IEnumerable{byte[]}, out string?)"/> awaitable: the same Majordomo call (timeout
+    /// and retries) with no thread blocked while it waits.
+    /// </summary>
+    /// <param name="service">The service that should answer it, e.g. "echo".</param>
+    /// <param name="body">The request's body frames (one or more).</param>
+    /// <param name="cancellationToken">Ends the wait with <see cref="OperationCanceledException"/> (the request may still have been stored).</param>
+    /// <returns>The status as <see cref="Submit(string, IEnumerable{byte[]}, out string?)"/>'s, and the UUID when Ok.</returns>
+    public async ValueTask<(TitanicStatus Status, string? Uuid)> SubmitAsync(string service, IEnumerable<byte[]> body, CancellationToken cancellationToken = default)
+    {
+        var request = SubmitRequest(service, body);
+        var answer = await _client.SendAsync(TitanicProtocol.RequestService, request, cancellationToken).ConfigureAwait(false);
+        return Submitted(Parse(answer, out var rest), rest);
     }
 
     /// <summary>Asks Titanic to store a one-frame text request (UTF-8, no terminating NUL).</summary>
@@ -73,13 +74,25 @@ public sealed class TitanicClient : IDisposable
     public TitanicStatus TryGetReply(string uuid, out List<byte[]>? reply)
     {
         ArgumentNullException.ThrowIfNull(uuid);
-        TitanicStatus status = Call(TitanicProtocol.ReplyService, [Encoding.ASCII.GetBytes(uuid)], out reply);
+        TitanicStatus status = Parse(_client.Send(TitanicProtocol.ReplyService, [Encoding.ASCII.GetBytes(uuid)]), out reply);
         if (status != TitanicStatus.Ok)
         {
             reply = null;
         }
 
         return status;
+    }
+
+    /// <summary><see cref="TryGetReply"/> awaitable, with no thread blocked while it waits.</summary>
+    /// <param name="uuid">The request's UUID.</param>
+    /// <param name="cancellationToken">Ends the wait with <see cref="OperationCanceledException"/>.</param>
+    /// <returns>The status as <see cref="TryGetReply"/>'s, and the reply's frames when Ok.</returns>
+    public async ValueTask<(TitanicStatus Status, List<byte[]>? Reply)> GetReplyAsync(string uuid, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(uuid);
+        var answer = await _client.SendAsync(TitanicProtocol.ReplyService, [Encoding.ASCII.GetBytes(uuid)], cancellationToken).ConfigureAwait(false);
+        TitanicStatus status = Parse(answer, out var reply);
+        return (status, status == TitanicStatus.Ok ? reply : null);
     }
 
     /// <summary>
@@ -111,22 +124,76 @@ public sealed class TitanicClient : IDisposable
         return TitanicStatus.NoAnswer;
     }
 
+    /// <summary>
+    /// <see cref="WaitForReply"/> awaitable: asks every <paramref name="pollInterval"/> until the reply is there
+    /// or the UUID turns out unknown, with no thread blocked in between.
+    /// </summary>
+    /// <param name="uuid">The request's UUID.</param>
+    /// <param name="pollInterval">The pause between two questions (the Guide's ticlient: 5 s).</param>
+    /// <param name="cancellationToken">Ends the wait with <see cref="OperationCanceledException"/> (unlike
+    /// <see cref="WaitForReply"/>, which returns NoAnswer).</param>
+    /// <returns>Ok with the reply, or Unknown.</returns>
+    public async ValueTask<(TitanicStatus Status, List<byte[]>? Reply)> WaitForReplyAsync(string uuid, TimeSpan pollInterval, CancellationToken cancellationToken = default)
+    {
+        while (true)
+        {
+            var (status, reply) = await GetReplyAsync(uuid, cancellationToken).ConfigureAwait(false);
+            if (status is TitanicStatus.Ok or TitanicStatus.Unknown)
+            {
+                return (status, reply);
+            }
+
+            await Task.Delay(pollInterval, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Tells Titanic the reply has been dealt with, so it deletes the request and reply (titanic.close; idempotent).</summary>
     /// <param name="uuid">The request's UUID.</param>
     /// <returns>Ok (also for an unknown UUID, RFC 9); Unknown for a malformed UUID; NoAnswer or Error: try again later.</returns>
     public TitanicStatus Close(string uuid)
     {
         ArgumentNullException.ThrowIfNull(uuid);
-        return Call(TitanicProtocol.CloseService, [Encoding.ASCII.GetBytes(uuid)], out _);
+        return Parse(_client.Send(TitanicProtocol.CloseService, [Encoding.ASCII.GetBytes(uuid)]), out _);
+    }
+
+    /// <summary><see cref="Close"/> awaitable, with no thread blocked while it waits.</summary>
+    /// <param name="uuid">The request's UUID.</param>
+    /// <param name="cancellationToken">Ends the wait with <see cref="OperationCanceledException"/>.</param>
+    /// <returns>As <see cref="Close"/>.</returns>
+    public async ValueTask<TitanicStatus> CloseAsync(string uuid, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(uuid);
+        return Parse(await _client.SendAsync(TitanicProtocol.CloseService, [Encoding.ASCII.GetBytes(uuid)], cancellationToken).ConfigureAwait(false), out _);
     }
 
     /// <summary>Closes the socket.</summary>
     public void Dispose() => _client.Dispose();
 
-    private TitanicStatus Call(string service, List<byte[]> request, out List<byte[]>? rest)
+    private static List<byte[]> SubmitRequest(string service, IEnumerable<byte[]> body)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(service);
+        ArgumentNullException.ThrowIfNull(body);
+        var request = new List<byte[]> { Encoding.UTF8.GetBytes(service) };
+        request.AddRange(body);
+        return request;
+    }
+
+    private static (TitanicStatus Status, string? Uuid) Submitted(TitanicStatus status, List<byte[]>? rest)
+    {
+        if (status != TitanicStatus.Ok)
+        {
+            return (status, null);
+        }
+
+        string? uuid = rest!.Count > 0 ? Encoding.ASCII.GetString(rest[0]) : null;
+        // A "200" without a UUID is not TSP.
+        return TitanicStore.IsValidUuid(uuid) ? (status, uuid) : (TitanicStatus.Error, null);
+    }
+
+    /// <summary>A Majordomo answer's status frame, and the frames after it.</summary>
+    private static TitanicStatus Parse(List<byte[]>? answer, out List<byte[]>? rest)
     {
         rest = null;
-        List<byte[]>? answer = _client.Send(service, request);
         if (answer is null)
         {
             return TitanicStatus.NoAnswer;

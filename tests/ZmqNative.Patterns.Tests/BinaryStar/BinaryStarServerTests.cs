@@ -166,8 +166,9 @@ public class BinaryStarServerTests
         Assert.That((a.State, b.State), Is.EqualTo((BinaryStarState.Primary, BinaryStarState.Primary)));
     }
 
-    [Test]
-    public void Client_PrimaryStops_FailsOverToTheBackupWhichServesTheSameRequest()
+    [TestCase(false)]
+    [TestCase(true)]
+    public void Client_PrimaryStops_FailsOverToTheBackupWhichServesTheSameRequest(bool awaitable)
     {
         using var context = new ZmqContext { DefaultLinger = TimeSpan.Zero };
         using var primary = new BinaryStarServer(context, true, "tcp://127.0.0.1:*", null, new BinaryStarServerOptions { Heartbeat = Heartbeat });
@@ -186,14 +187,14 @@ public class BinaryStarServerTests
         var events = new Events<BinaryStarClientEvent>();
         var options = new BinaryStarClientOptions { RequestTimeout = TimeSpan.FromMilliseconds(300), SettleDelay = TimeSpan.FromMilliseconds(100), Attempts = 20, Observer = events.Add };
         using var client = new BinaryStarClient(context, primary.FrontendEndpoint!, backup.FrontendEndpoint!, options);
-        var first = client.Request(["1"u8.ToArray()]);
+        var first = Request(client, ["1"u8.ToArray()], awaitable);
         Assert.That(first.Succeeded, Is.True);
         Assert.That(Encoding.UTF8.GetString(first.Reply[^1]), Is.EqualTo("primary"));
         Assert.That(first.Server, Is.EqualTo(primary.FrontendEndpoint));
 
         stopPrimary.Cancel();
         PirateTesting.Join(loops[0]);
-        var second = client.Request(["2"u8.ToArray()], reply => Encoding.UTF8.GetString(reply[0]) == "2");
+        var second = Request(client, ["2"u8.ToArray()], awaitable, reply => Encoding.UTF8.GetString(reply[0]) == "2");
 
         Assert.That(second.Succeeded, Is.True);
         Assert.That(Encoding.UTF8.GetString(second.Reply[^1]), Is.EqualTo("backup"));
@@ -205,15 +206,16 @@ public class BinaryStarServerTests
         PirateTesting.Join(loops[1]);
     }
 
-    [Test]
-    public void Client_NoServerAtAll_GivesUpAfterItsAttemptsAlternatingServers()
+    [TestCase(false)]
+    [TestCase(true)]
+    public void Client_NoServerAtAll_GivesUpAfterItsAttemptsAlternatingServers(bool awaitable)
     {
         using var context = new ZmqContext { DefaultLinger = TimeSpan.Zero };
         var events = new Events<BinaryStarClientEvent>();
         var options = new BinaryStarClientOptions { RequestTimeout = TimeSpan.FromMilliseconds(50), SettleDelay = TimeSpan.Zero, Attempts = 3, Observer = events.Add };
         using var client = new BinaryStarClient(context, "tcp://127.0.0.1:1", "tcp://127.0.0.1:2", options);
 
-        var result = client.Request(["1"u8.ToArray()]);
+        var result = Request(client, ["1"u8.ToArray()], awaitable);
 
         Assert.That(result.Succeeded, Is.False);
         Assert.That(result.Attempts, Is.EqualTo(3));
@@ -240,6 +242,23 @@ public class BinaryStarServerTests
         var result = client.Request(["1"u8.ToArray()], cancellation: cancel.Token);
 
         Assert.That(result.Succeeded, Is.False);
+    }
+
+    [Test]
+    public void ClientAsync_Cancelled_ThrowsDuringTheSettleDelay()
+    {
+        using var context = new ZmqContext { DefaultLinger = TimeSpan.Zero };
+        var events = new Events<BinaryStarClientEvent>();
+        using var client = new BinaryStarClient(context, "tcp://127.0.0.1:1", "tcp://127.0.0.1:2",
+            new BinaryStarClientOptions { RequestTimeout = TimeSpan.FromMilliseconds(50), SettleDelay = TimeSpan.FromSeconds(30), Observer = events.Add });
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+
+        var pending = client.RequestAsync(["1"u8.ToArray()], cancellationToken: cancel.Token).AsTask();
+
+        Assert.That(() => pending.GetAwaiter().GetResult(), Throws.InstanceOf<OperationCanceledException>());
+        Assert.That(events.All.Select(e => e.Kind), Does.Contain(BinaryStarClientEventKind.FailingOver), "cancelled before the first attempt timed out");
+        Assert.That(events.All.Select(e => (e.Kind, e.Server)), Does.Not.Contain((BinaryStarClientEventKind.Connecting, "tcp://127.0.0.1:2")),
+            "the settle delay was not cut short by the cancellation");
     }
 
     [Test]
@@ -327,9 +346,12 @@ public class BinaryStarServerTests
             _sub.Dispose();
         }
     }
+
+    /// <summary>A request in the form a test case asks for: <see cref="BinaryStarClient.Request"/> or <see cref="BinaryStarClient.RequestAsync"/>.</summary>
+    private static BinaryStarResult Request(BinaryStarClient client, IReadOnlyList<byte[]> request, bool awaitable, Func<IReadOnlyList<byte[]>, bool>? accept = null) =>
+        awaitable ? client.RequestAsync(request, accept).AsTask().GetAwaiter().GetResult() : client.Request(request, accept);
 }
 
-/// <summary>Collects a component's events (from its own thread) so a test can wait for them.</summary>
 internal sealed class Events<T>
 {
     private readonly List<T> _events = [];

@@ -82,6 +82,50 @@ public class MajordomoBrokerTests
     }
 
     [Test]
+    public async Task SendAsync_EchoWorker_RepliesAndAfterACancelledRequestTheNextIsServed()
+    {
+        StartWorker("echo", s => s);
+        using var client = new MajordomoClient(_context, _endpoint, ClientOptions());
+
+        Assert.That(Text(await client.SendAsync("echo", [Encoding.UTF8.GetBytes("first")])), Is.EqualTo("first"));
+
+        // No worker for "nobody": the request waits in the broker; the caller gives up.
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+        Assert.That(async () => await client.SendAsync("nobody", [Encoding.UTF8.GetBytes("x")], cancel.Token), Throws.InstanceOf<OperationCanceledException>());
+
+        // The REQ socket that was waiting is replaced: the next request is sent and answered.
+        Assert.That(Text(await client.SendAsync("echo", [Encoding.UTF8.GetBytes("after")])), Is.EqualTo("after"));
+    }
+
+    [Test]
+    public async Task SendAsync_NoWorker_NullAfterItsRetries()
+    {
+        using var client = new MajordomoClient(_context, _endpoint, new MajordomoClientOptions { Timeout = TimeSpan.FromMilliseconds(100), Retries = 2 });
+
+        Assert.That(await client.SendAsync("nobody", [Encoding.UTF8.GetBytes("x")]), Is.Null);
+    }
+
+    [Test]
+    public async Task AsyncClient_SendAsyncThenReceiveAsync_AllRepliesArriveInOrder()
+    {
+        StartWorker("echo", s => s);
+        using var client = new MajordomoAsyncClient(_context, _endpoint, ClientOptions());
+        for (int i = 0; i < 20; i++)
+        {
+            await client.SendAsync("echo", [Encoding.UTF8.GetBytes(i.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
+        }
+
+        var replies = new List<string?>();
+        for (int i = 0; i < 20; i++)
+        {
+            replies.Add(Text(await client.ReceiveAsync("echo")));
+        }
+
+        Assert.That(replies, Is.EqualTo(Enumerable.Range(0, 20).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+        Assert.That(await client.ReceiveAsync("echo"), Is.Null, "nothing more: ReceiveAsync times out like Receive");
+    }
+
+    [Test]
     public void MmiService_RegisteredAndUnknownService_200And404()
     {
         StartWorker("echo", s => s);

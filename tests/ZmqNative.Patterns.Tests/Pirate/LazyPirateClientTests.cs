@@ -3,10 +3,14 @@ using static ZmqNative.Patterns.Tests.Pirate.PirateTesting;
 
 namespace ZmqNative.Patterns.Tests.Pirate;
 
-/// <summary>LazyPirateClient in one process: retries on new sockets, gives up with a result, never hangs.</summary>
-[TestFixture]
+/// <summary>
+/// LazyPirateClient in one process: retries on new sockets, gives up with a result, never hangs; each
+/// test runs against Request and RequestAsync.
+/// </summary>
+[TestFixture(false)]
+[TestFixture(true)]
 [CancelAfter(60_000)]
-public class LazyPirateClientTests
+public class LazyPirateClientTests(bool awaitable)
 {
     private static LazyPirateClientOptions Fast(PirateEvents? events = null) => new()
     {
@@ -31,11 +35,11 @@ public class LazyPirateClientTests
         });
         using var client = new LazyPirateClient(context, endpoint, Fast());
 
-        bool ok = client.TryRequest("hello", out var reply);
+        var result = Request(client, [Bytes("hello")]);
 
         Join(echo);
-        Assert.That(ok, Is.True);
-        Assert.That(reply, Is.EqualTo("hello"));
+        Assert.That(result.Succeeded, Is.True);
+        Assert.That(result.ReplyText, Is.EqualTo("hello"));
     }
 
     [Test]
@@ -45,7 +49,7 @@ public class LazyPirateClientTests
         var events = new PirateEvents();
         using var client = new LazyPirateClient(context, Inproc("nobody"), Fast(events));
 
-        var result = client.Request([Bytes("1")]);
+        var result = Request(client, [Bytes("1")]);
 
         Assert.That(result.Succeeded, Is.False);
         Assert.That(result.Attempts, Is.EqualTo(3));
@@ -79,7 +83,7 @@ public class LazyPirateClientTests
         });
         using var client = new LazyPirateClient(context, endpoint, Fast());
 
-        var result = client.Request([Bytes("7")]);
+        var result = Request(client, [Bytes("7")]);
 
         Join(forgetful);
         Assert.That(result.Succeeded, Is.True);
@@ -106,7 +110,7 @@ public class LazyPirateClientTests
         var events = new PirateEvents();
         using var client = new LazyPirateClient(context, endpoint, Fast(events));
 
-        var result = client.Request([Bytes("42")], reply => Text(reply[0]) == "42");
+        var result = Request(client, [Bytes("42")], reply => Text(reply[0]) == "42");
 
         Join(answering);
         Assert.That(result.Succeeded, Is.True);
@@ -120,7 +124,7 @@ public class LazyPirateClientTests
         using var context = new ZmqContext();
         string endpoint = Inproc("late");
         using var client = new LazyPirateClient(context, endpoint, Fast());
-        Assert.That(client.Request([Bytes("1")]).Succeeded, Is.False);
+        Assert.That(Request(client, [Bytes("1")]).Succeeded, Is.False);
 
         using var stop = new CancellationTokenSource();
         using var server = context.CreateSocket(ZmqSocketType.Rep);
@@ -138,7 +142,7 @@ public class LazyPirateClientTests
                 }
             }
         });
-        var result = client.Request([Bytes("2")], reply => Text(reply[0]) == "2");
+        var result = Request(client, [Bytes("2")], reply => Text(reply[0]) == "2");
 
         stop.Cancel();
         Join(echo);
@@ -151,5 +155,39 @@ public class LazyPirateClientTests
     {
         using var context = new ZmqContext();
         Assert.That(() => new LazyPirateClient(context, "inproc://x", new LazyPirateClientOptions { Attempts = 0 }), Throws.InstanceOf<ArgumentOutOfRangeException>());
+    }
+
+    /// <summary>The request in the form this fixture tests.</summary>
+    private LazyPirateResult Request(LazyPirateClient client, IReadOnlyList<byte[]> request, Func<IReadOnlyList<byte[]>, bool>? accept = null) =>
+        awaitable ? client.RequestAsync(request, accept).AsTask().GetAwaiter().GetResult() : client.Request(request, accept);
+}
+
+/// <summary>What only the awaitable form has: a caller's cancellation.</summary>
+[TestFixture]
+[CancelAfter(60_000)]
+public class LazyPirateClientAsyncTests
+{
+    [Test]
+    public void RequestAsync_Cancelled_ThrowsAndTheNextRequestStartsOnAFreshSocket()
+    {
+        using var context = new ZmqContext();
+        string endpoint = Inproc("slow");
+        using var server = context.CreateSocket(ZmqSocketType.Router);
+        server.Bind(endpoint);
+        using var client = new LazyPirateClient(context, endpoint, new LazyPirateClientOptions { RequestTimeout = Wait, Attempts = 1 });
+        using var cancel = new CancellationTokenSource();
+
+        var pending = client.RequestAsync([Bytes("first")], cancellationToken: cancel.Token).AsTask();
+        Assert.That(server.TryReceiveMultipart(Wait, out var first), Is.True, "the first request was not sent");
+        cancel.Cancel();
+        Assert.That(() => pending.GetAwaiter().GetResult(), Throws.InstanceOf<OperationCanceledException>());
+
+        // Answer the first request after the cancellation: its socket is closed, so the reply goes nowhere.
+        server.SendMultipart([first![0], [], Bytes("late")]);
+        var second = client.RequestAsync([Bytes("second")]).AsTask();
+        Assert.That(server.TryReceiveMultipart(Wait, out var request), Is.True);
+        Assert.That(request![0], Is.Not.EqualTo(first[0]), "the request after a cancellation must come from a new socket");
+        server.SendMultipart([request[0], [], Bytes("second reply")]);
+        Assert.That(second.GetAwaiter().GetResult().ReplyText, Is.EqualTo("second reply"));
     }
 }

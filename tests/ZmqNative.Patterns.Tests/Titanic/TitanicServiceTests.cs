@@ -84,6 +84,26 @@ public class TitanicServiceTests
     }
 
     [Test]
+    public async Task ClientAsync_SubmitWaitCloseAwaited_ReplyOnceWorkerComesAndUnknownAfterClose()
+    {
+        StartTitanic(_stop.Token);
+        using var client = new TitanicClient(_context, _endpoint, new MajordomoClientOptions { Timeout = Patience, Retries = 1 });
+
+        var (status, uuid) = await client.SubmitAsync("echo", [Text("Hello async")]);
+        Assert.That(status, Is.EqualTo(TitanicStatus.Ok));
+        Assert.That((await client.GetReplyAsync(uuid!)).Status, Is.EqualTo(TitanicStatus.Pending));
+
+        StartEchoWorker();
+        using var patience = new CancellationTokenSource(Patience);
+        var (replied, reply) = await client.WaitForReplyAsync(uuid!, TimeSpan.FromMilliseconds(20), patience.Token);
+        Assert.That(replied, Is.EqualTo(TitanicStatus.Ok));
+        Assert.That(reply!.Select(Str), Is.EqualTo(new[] { "Hello async" }));
+
+        Assert.That(await client.CloseAsync(uuid!), Is.EqualTo(TitanicStatus.Ok));
+        Assert.That((await client.GetReplyAsync(uuid!)).Status, Is.EqualTo(TitanicStatus.Unknown));
+    }
+
+    [Test]
     public void Services_MalformedInput_400AndNoFileTouched()
     {
         StartTitanic(_stop.Token);

@@ -1,0 +1,308 @@
+using System.Runtime.InteropServices;
+using ZmqNative.Interop;
+
+namespace ZmqNative.Async;
+
+/// <summary>
+/// One thread per context that waits, with one zmq_poll, on the fd of every socket that has
+/// pending async operations, plus a wake-up socket; when an fd signals it lets that socket's
+/// state serve its queues. Started with the first operation that has to wait, ended with the
+/// context. It never runs user code: completions continue on the thread pool.
+/// </summary>
+internal sealed unsafe class AsyncReactor
+{
+    /// <summary>How often the thread-safe types are re-read while they have pending operations (a synchronous call in another thread may consume their signal).</summary>
+    private const int ThreadSafeRecheckMs = 100;
+
+    private static readonly object s_wakeContextGate = new();
+    private static void* s_wakeContext;
+    private static long s_wakeCount;
+
+    private readonly object _gate = new();
+    private readonly List<AsyncSocketState> _incoming = [];
+    private readonly List<AsyncSocketState> _active = []; // the reactor thread's own
+    private readonly object _wakeSendGate = new();
+    private Thread? _thread;
+    private bool _stopping;
+    private int _wakePending;
+    private void* _wakeSend;
+    private void* _wakeReceive;
+    private nint _wakeFd;
+
+    /// <summary>The reactor's thread, for tests that check where continuations run.</summary>
+    internal Thread? Thread => _thread;
+
+    /// <summary>Adds a socket state to the set waited on, starting the thread if needed. Under the state's lock.</summary>
+    public void Add(AsyncSocketState state)
+    {
+        lock (_gate)
+        {
+            if (_stopping)
+            {
+                throw new ObjectDisposedException(nameof(ZmqContext), "the socket's context is disposed");
+            }
+
+            if (_thread is null)
+            {
+                OpenWake();
+                _thread = new Thread(Run) { IsBackground = true, Name = "ZmqNative async" };
+                _thread.Start();
+            }
+
+            _incoming.Add(state);
+        }
+
+        Wake();
+    }
+
+    /// <summary>Makes the thread look at its incoming states and re-check the set (coalesced: one signal until the thread runs).</summary>
+    public void Wake()
+    {
+        if (Interlocked.Exchange(ref _wakePending, 1) != 0)
+        {
+            return;
+        }
+
+        lock (_wakeSendGate)
+        {
+            if (_wakeSend is not null)
+            {
+                LibZmq.zmq_send(_wakeSend, null, 0, 1 /* ZMQ_DONTWAIT */);
+            }
+        }
+    }
+
+    /// <summary>Ends the thread (the context is being disposed); the sockets have failed their operations by then.</summary>
+    public void Stop()
+    {
+        lock (_gate)
+        {
+            _stopping = true;
+        }
+
+        Interlocked.Exchange(ref _wakePending, 0);
+        Wake();
+    }
+
+    private void OpenWake()
+    {
+        // A private context, never shut down by the user's, with no I/O thread (inproc only).
+        lock (s_wakeContextGate)
+        {
+            if (s_wakeContext is null)
+            {
+                void* context = LibZmq.zmq_ctx_new();
+                if (context is null)
+                {
+                    ZmqException.ThrowLast("zmq_ctx_new");
+                }
+
+                LibZmq.zmq_ctx_set(context, LibZmq.ZMQ_IO_THREADS, 0);
+                s_wakeContext = context;
+            }
+        }
+
+        var endpoint = System.Text.Encoding.UTF8.GetBytes($"inproc://zmqnative-async-wake-{Interlocked.Increment(ref s_wakeCount)}\0");
+        void* receive = LibZmq.zmq_socket(s_wakeContext, LibZmq.ZMQ_PAIR);
+        void* send = LibZmq.zmq_socket(s_wakeContext, LibZmq.ZMQ_PAIR);
+        fixed (byte* p = endpoint)
+        {
+            if (receive is null || send is null || LibZmq.zmq_bind(receive, p) != 0 || LibZmq.zmq_connect(send, p) != 0)
+            {
+                int errno = LibZmq.LastErrno();
+                if (receive is not null)
+                {
+                    LibZmq.zmq_close(receive);
+                }
+
+                if (send is not null)
+                {
+                    LibZmq.zmq_close(send);
+                }
+
+                throw ZmqException.FromErrno(errno, "the async reactor's wake-up sockets");
+            }
+        }
+
+        int zero = 0;
+        LibZmq.zmq_setsockopt(receive, LibZmq.ZMQ_LINGER, &zero, sizeof(int));
+        LibZmq.zmq_setsockopt(send, LibZmq.ZMQ_LINGER, &zero, sizeof(int));
+        _wakeReceive = receive;
+        _wakeFd = ZmqSocket.ReadFd(receive);
+        lock (_wakeSendGate)
+        {
+            _wakeSend = send;
+        }
+    }
+
+    private void Run()
+    {
+        var fresh = new List<AsyncSocketState>();
+        var items = new Items();
+        int failures = 0;
+        try
+        {
+            while (true)
+            {
+                lock (_gate)
+                {
+                    if (_stopping)
+                    {
+                        break;
+                    }
+
+                    fresh.AddRange(_incoming);
+                    _incoming.Clear();
+                }
+
+                // Before waiting on a new fd, ask the socket: what it already has never signals.
+                foreach (var state in fresh)
+                {
+                    if (!_active.Contains(state) && state.OnSignalled())
+                    {
+                        _active.Add(state);
+                    }
+                }
+
+                fresh.Clear();
+                bool anyThreadSafe = false;
+                items.Reset(_active.Count + 1);
+                items.Add(_wakeFd);
+                foreach (var state in _active)
+                {
+                    items.Add(state.Fd);
+                    anyThreadSafe |= state.ThreadSafe;
+                }
+
+                int rc = items.Poll(anyThreadSafe ? ThreadSafeRecheckMs : -1);
+                int errno = rc < 0 ? LibZmq.LastErrno() : 0;
+                Volatile.Write(ref _wakePending, 0);
+                DrainWake();
+                if (rc < 0)
+                {
+                    // EINTR, or an fd closed under us (a disposed socket, ENOTSOCK): re-check every
+                    // state, which drops the closed ones; back off if it keeps failing.
+                    if (errno != Errno.EINTR && ++failures > 1)
+                    {
+                        Thread.Sleep(Math.Min(failures, 10));
+                    }
+
+                    SignalAll(onlyThreadSafe: false);
+                    continue;
+                }
+
+                failures = 0;
+                if (rc == 0)
+                {
+                    SignalAll(onlyThreadSafe: true);
+                    continue;
+                }
+
+                for (int i = _active.Count - 1; i >= 0; i--)
+                {
+                    if (items.Signalled(i + 1) && !_active[i].OnSignalled())
+                    {
+                        RemoveAt(i);
+                    }
+                }
+            }
+        }
+        finally
+        {
+            lock (_wakeSendGate)
+            {
+                LibZmq.zmq_close(_wakeSend);
+                _wakeSend = null;
+            }
+
+            LibZmq.zmq_close(_wakeReceive);
+            _wakeReceive = null;
+            foreach (var state in _active)
+            {
+                state.OnSignalled();
+            }
+
+            _active.Clear();
+        }
+    }
+
+    private void SignalAll(bool onlyThreadSafe)
+    {
+        for (int i = _active.Count - 1; i >= 0; i--)
+        {
+            if ((!onlyThreadSafe || _active[i].ThreadSafe) && !_active[i].OnSignalled())
+            {
+                RemoveAt(i);
+            }
+        }
+    }
+
+    private void RemoveAt(int i)
+    {
+        _active[i] = _active[^1];
+        _active.RemoveAt(_active.Count - 1);
+    }
+
+    private void DrainWake()
+    {
+        while (LibZmq.zmq_recv(_wakeReceive, null, 0, 1 /* ZMQ_DONTWAIT */) != -1)
+        {
+        }
+
+        ZmqSocket.ReadEvents(_wakeReceive); // re-arms its fd
+    }
+
+    /// <summary>zmq_poll items on raw fds, in the platform's layout, reused from cycle to cycle.</summary>
+    private sealed class Items
+    {
+        private LibZmq.zmq_pollitem_t[] _posix = new LibZmq.zmq_pollitem_t[16];
+        private LibZmq.zmq_pollitem_t_windows[] _windows = [];
+        private int _count;
+
+        public void Reset(int capacity)
+        {
+            _count = 0;
+            if (OperatingSystem.IsWindows())
+            {
+                if (_windows.Length < capacity)
+                {
+                    _windows = new LibZmq.zmq_pollitem_t_windows[Math.Max(capacity, _windows.Length * 2)];
+                }
+            }
+            else if (_posix.Length < capacity)
+            {
+                _posix = new LibZmq.zmq_pollitem_t[Math.Max(capacity, _posix.Length * 2)];
+            }
+        }
+
+        public void Add(nint fd)
+        {
+            if (OperatingSystem.IsWindows())
+            {
+                _windows[_count++] = new LibZmq.zmq_pollitem_t_windows { fd = (nuint)fd, events = (short)ZmqPollEvents.In };
+            }
+            else
+            {
+                _posix[_count++] = new LibZmq.zmq_pollitem_t { fd = (int)fd, events = (short)ZmqPollEvents.In };
+            }
+        }
+
+        public int Poll(int timeoutMs)
+        {
+            if (OperatingSystem.IsWindows())
+            {
+                fixed (LibZmq.zmq_pollitem_t_windows* p = _windows)
+                {
+                    return LibZmq.zmq_poll_windows(p, _count, new CLong(timeoutMs));
+                }
+            }
+
+            fixed (LibZmq.zmq_pollitem_t* p = _posix)
+            {
+                return LibZmq.zmq_poll(p, _count, new CLong(timeoutMs));
+            }
+        }
+
+        public bool Signalled(int i) => OperatingSystem.IsWindows() ? _windows[i].revents != 0 : _posix[i].revents != 0;
+    }
+}

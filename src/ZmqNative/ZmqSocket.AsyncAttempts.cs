@@ -1,0 +1,161 @@
+using System.Runtime.CompilerServices;
+using ZmqNative.Async;
+using ZmqNative.Interop;
+
+namespace ZmqNative;
+
+// The async engine's only door into the socket's native calls: one non-blocking attempt of each
+// kind, made while the engine holds the socket (its busy flag). Today each attempt is the
+// DontWait form of the existing Send*/Receive* paths (throwOnAgain: false): true = done,
+// false = would block (EAGAIN), anything else throws. Kept in this one file so it can be
+// switched to another attempt seam without touching the engine.
+public sealed unsafe partial class ZmqSocket
+{
+    private AsyncSocketState? _async;
+
+    /// <summary>The socket's async state, created on the first async call.</summary>
+    internal AsyncSocketState AsyncState
+    {
+        get
+        {
+            var state = Volatile.Read(ref _async);
+            if (state is null)
+            {
+                Context.ThrowIfDisposed();
+                state = new AsyncSocketState(this, Context.AsyncReactor);
+                state = Interlocked.CompareExchange(ref _async, state, null) ?? state;
+            }
+
+            return state;
+        }
+    }
+
+    /// <summary>Whether async operations are pending on the socket now.</summary>
+    internal bool HasPendingAsync => Volatile.Read(ref _async) is { HasPending: true };
+
+    /// <summary>
+    /// Takes the socket's busy flag for the async engine without throwing: false when a
+    /// synchronous call is inside (non-thread-safe types) or the socket is disposed.
+    /// </summary>
+    internal bool TryEnterForAsync()
+    {
+        if (_threadSafe)
+        {
+            EnterShared();
+        }
+        else if (Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
+        {
+            return false;
+        }
+
+        if (_disposeRequested)
+        {
+            Exit();
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>Gives back what <see cref="TryEnterForAsync"/> took; closes the socket if it was disposed meanwhile.</summary>
+    internal void ExitForAsync() => Exit();
+
+    /// <summary>The native socket; valid while the engine holds the busy flag.</summary>
+    internal void* HeldPointer => (void*)_handle.DangerousGetHandle();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal bool AttemptSend(void* socket, ReadOnlySpan<byte> data, bool more) =>
+        SendBytesHeld(socket, data, DontWait | (more ? SendMore : 0), throwOnAgain: false);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal bool AttemptSend(void* socket, ZmqMessage message, bool more) =>
+        SendMessageHeld(socket, message, DontWait | (more ? SendMore : 0), throwOnAgain: false);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal bool AttemptReceive(void* socket, Span<byte> buffer, out int size)
+    {
+        if (NoGcFirst)
+        {
+            fixed (byte* p = buffer)
+            {
+                if ((size = LibZmq.zmq_recv_nogc(socket, p, (nuint)buffer.Length, DontWait)) != -1)
+                {
+                    return CheckReceivedSize(size, buffer.Length);
+                }
+            }
+
+            if (LibZmq.ErrnoNow() == Errno.EAGAIN)
+            {
+                size = 0;
+                return false;
+            }
+        }
+
+        return ReceiveBytesSlow(socket, buffer, DontWait, throwOnAgain: false, out size);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal bool AttemptReceive(void* socket, ZmqMessage message)
+    {
+        var msg = message.Pointer;
+        message.MarkFilled();
+        if (NoGcFirst)
+        {
+            if (LibZmq.zmq_msg_recv_nogc(msg, socket, DontWait) != -1)
+            {
+                return true;
+            }
+
+            if (LibZmq.ErrnoNow() == Errno.EAGAIN)
+            {
+                return false;
+            }
+        }
+
+        return ReceiveMessageSlow(socket, msg, DontWait, throwOnAgain: false);
+    }
+
+    /// <summary>ZMQ_EVENTS now (processes the socket's pending commands, which re-arms its ZMQ_FD).</summary>
+    internal static ZmqPollEvents ReadEvents(void* socket)
+    {
+        int events = 0;
+        nuint size = sizeof(int);
+        while (LibZmq.zmq_getsockopt(socket, LibZmq.ZMQ_EVENTS, &events, &size) == -1)
+        {
+            int errno = LibZmq.LastErrno();
+            if (errno != Errno.EINTR)
+            {
+                throw ZmqException.FromErrno(errno, "zmq_getsockopt(ZMQ_EVENTS)");
+            }
+        }
+
+        return (ZmqPollEvents)events;
+    }
+
+    /// <summary>ZMQ_FD (not for the thread-safe types, which have none).</summary>
+    internal static nint ReadFd(void* socket)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            nuint fd = 0;
+            nuint size = (nuint)sizeof(nuint);
+            if (LibZmq.zmq_getsockopt(socket, LibZmq.ZMQ_FD, &fd, &size) == -1)
+            {
+                ZmqException.ThrowLast("zmq_getsockopt(ZMQ_FD)");
+            }
+
+            return (nint)fd;
+        }
+        else
+        {
+            int fd = 0;
+            nuint size = sizeof(int);
+            if (LibZmq.zmq_getsockopt(socket, LibZmq.ZMQ_FD, &fd, &size) == -1)
+            {
+                ZmqException.ThrowLast("zmq_getsockopt(ZMQ_FD)");
+            }
+
+            return fd;
+        }
+    }
+}
