@@ -254,8 +254,15 @@ if [ "$format" = elf ]; then
   # --exclude-libs; its libc++ and libunwind are compiled with hidden visibility already.
   [ "$toolchain" = gcc ] && linker_flags="$linker_flags -Wl,--exclude-libs,ALL"
 fi
-# Mach-O: zig 0.11's linker has no -exported_symbols_list; -fvisibility=hidden (and zig's
-# libc++ compiled hidden) leaves only ZMQ_EXPORT's zmq_* visible, which check-library.sh checks.
+# Mach-O: zig 0.11's linker ignores -exported_symbols_list and exports hidden symbols as well
+# (libzmq's internals, libc++), so zig-wrapper.sh links the dylib again with Debian's ld64.lld
+# (lld-16) and this list: only zmq_* in the export trie, which check-library.sh checks.
+macho_exports=""
+if [ "$format" = macho ]; then
+  need_pkgs ld64.lld-16:lld-16
+  printf '_zmq_*\n' > "$work/exports.list"
+  macho_exports="$work/exports.list"
+fi
 exe_linker_flags="$static_runtime"
 c_flags="-fvisibility=hidden"
 cxx_flags="-fvisibility=hidden -fvisibility-inlines-hidden"
@@ -268,8 +275,8 @@ if [ "$toolchain" = zig ]; then
   install_name=""
   [ "$format" = macho ] && install_name="@rpath/$lib_name"
   for mode in cc c++; do
-    printf '#!/bin/sh\nZIG=%q ZIG_INSTALL_NAME=%q exec %q %s %s "$@"\n' \
-      "$ZIG" "$install_name" "$here/toolchain/zig-wrapper.sh" "$mode" "$zig_target" > "$work/bin/$mode"
+    printf '#!/bin/sh\nZIG=%q ZIG_INSTALL_NAME=%q ZIG_MACHO_EXPORTS=%q exec %q %s %s "$@"\n' \
+      "$ZIG" "$install_name" "$macho_exports" "$here/toolchain/zig-wrapper.sh" "$mode" "$zig_target" > "$work/bin/$mode"
   done
   for mode in ar ranlib; do
     printf '#!/bin/sh\nexec %q %s "$@"\n' "$ZIG" "$mode" > "$work/bin/$mode"

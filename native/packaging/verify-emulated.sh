@@ -151,7 +151,7 @@ verify_linux_musl_arm64() {
   zig_cc aarch64-linux-musl -O1 -Wall -Werror -I "$out/include" "$here/zmq-smoke.c" \
     -L "$dir" -lzmq -Wl,-rpath,'$ORIGIN' -o "$dir/zmq-smoke"
   echo "verify: linux-musl-arm64: $(file -b "$dir/zmq-smoke" | cut -d, -f1-2,5)"
-  run_smoke "linux-musl-arm64 (qemu-aarch64 $(qemu-aarch64 --version | head -n1 | awk '{print $3}'), Debian musl:arm64 $(sed -n 's/^Version: //p' "$sysroot"/usr/share/doc/musl/changelog.Debian.gz 2>/dev/null || true))" \
+  run_smoke "linux-musl-arm64 (qemu-aarch64 $(qemu-aarch64 --version | head -n1 | awk '{print $3}'), Debian musl:arm64 $(zcat "$sysroot"/usr/share/doc/musl/changelog.Debian.gz 2>/dev/null | sed -n '1s/^musl (\([^)]*\)).*/\1/p' || true))" \
     qemu-aarch64 -L "$sysroot" "$dir/zmq-smoke"
 }
 

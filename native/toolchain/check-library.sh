@@ -4,7 +4,8 @@
 #   ELF     machine; NEEDED only the C library (glibc: libc/libm/libpthread/libdl/librt/ld-linux;
 #           musl: libc.so); glibc rids: no symbol version above GLIBC_2.17; musl: no GLIBC_ at all
 #   Mach-O  arch, MH_DYLIB, LC_BUILD_VERSION minos 12.0, links only libSystem, install name
-#           @rpath/libzmq.dylib, arm64: an ad-hoc code signature (macho-info.py parses it)
+#           @rpath/libzmq.dylib, arm64: an ad-hoc code signature (macho-info.py parses it); a
+#           signature, where there is one, whose page hashes match the file
 #   PE      machine, imports only system DLLs
 #   all     exports only zmq_* (zmq_zmqnative_patch_level is one of them)
 #
@@ -110,6 +111,7 @@ case "$rid" in
     if [ "$arch" = arm64 ]; then
       case "$sig" in adhoc*) ;; *) fail "arm64 needs an ad-hoc signature, found '$sig'" ;; esac
     fi
+    case "$sig" in *MISMATCH*) fail "the code signature does not match the file (changed after signing?): $sig" ;; esac
     echo "check: $rid: Mach-O $arch dylib, minos $(get minos) (sdk $(get sdk)), id $(get id), links: $deps, signature: ${sig:-none}, exports $count symbols"
     ;;
   win-*)

@@ -2,11 +2,13 @@
 """Prints what check-library.sh checks in a thin 64-bit Mach-O file, one "key value" a line:
 arch, filetype, minos, sdk (LC_BUILD_VERSION or LC_VERSION_MIN_MACOSX), id (LC_ID_DYLIB),
 dylib (each LC_LOAD_DYLIB / weak / reexport), signature (from LC_CODE_SIGNATURE: "adhoc" when
-the CodeDirectory has CS_ADHOC, else "signed", with its flags; nothing when unsigned).
+the CodeDirectory has CS_ADHOC, else "signed", with its flags, and whether the CodeDirectory's
+page hashes match the file; nothing when unsigned).
 Reads the file only (written here from Apple's published <mach-o/loader.h> layout and the
 code signing blob layout), so it runs on any machine.
     macho-info.py <file>
 """
+import hashlib
 import struct
 import sys
 
@@ -52,11 +54,29 @@ def main(path):
             print("id" if cmd == LC_ID_DYLIB else "dylib", cstring(data, offset + name_offset))
         elif cmd == LC_CODE_SIGNATURE:
             dataoff, datasize = struct.unpack_from("<2I", data, offset + 8)
-            print("signature", signature(data[dataoff:dataoff + datasize]))
+            print("signature", signature(data[dataoff:dataoff + datasize], data))
         offset += size
 
 
-def signature(blob):
+def page_hashes(blob, off, data):
+    # The CodeDirectory holds one hash per page of the file up to codeLimit; macOS checks them
+    # as pages are mapped, so a file changed after signing (stripped, patched) is killed.
+    hash_offset = struct.unpack_from(">I", blob, off + 16)[0]
+    code_slots, code_limit = struct.unpack_from(">2I", blob, off + 28)
+    hash_size, hash_type, _platform, page_log2 = struct.unpack_from(">4B", blob, off + 36)
+    algorithm = {1: "sha1", 2: "sha256"}.get(hash_type)
+    if algorithm is None:
+        return f"hash type {hash_type} not checked"
+    page = 1 << page_log2
+    for i in range(code_slots):
+        expected = blob[off + hash_offset + i * hash_size:off + hash_offset + (i + 1) * hash_size]
+        actual = hashlib.new(algorithm, data[i * page:min((i + 1) * page, code_limit)]).digest()
+        if actual[:hash_size] != expected:
+            return f"PAGE HASH MISMATCH at page {i} of {code_slots}"
+    return f"{code_slots} page hashes ({algorithm}) match"
+
+
+def signature(blob, data):
     # The signature blobs are big-endian: a SuperBlob indexing a CodeDirectory (and, for a
     # real identity, a CMS blob); ad-hoc means CS_ADHOC in the CodeDirectory and no CMS.
     magic, _length, count = struct.unpack_from(">3I", blob, 0)
@@ -70,7 +90,7 @@ def signature(blob):
             flags = struct.unpack_from(">I", blob, off + 12)[0]
             ident = cstring(blob, off + struct.unpack_from(">I", blob, off + 20)[0])
             adhoc = flags & CS_ADHOC and 0x10000 not in kinds
-            result = f"{'adhoc' if adhoc else 'signed'} flags {flags:#x}{' linker-signed' if flags & CS_LINKER_SIGNED else ''} identifier {ident}"
+            result = f"{'adhoc' if adhoc else 'signed'} flags {flags:#x}{' linker-signed' if flags & CS_LINKER_SIGNED else ''} identifier {ident}, {page_hashes(blob, off, data)}"
     return result
 
 

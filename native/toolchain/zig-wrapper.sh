@@ -38,4 +38,63 @@ for a in "$@"; do
   fi
   args+=("$a")
 done
+# Mach-O dylib links with ZIG_MACHO_EXPORTS set (a file of exported symbol names, globs allowed):
+# zig 0.11's Mach-O linker ignores -exported_symbols_list and puts hidden symbols in the export
+# trie too, so the dylib is linked again by LLVM's ld64.lld ($LD64_LLD, default ld64.lld-16:
+# Debian's lld-16) from the same inputs zig used: the objects, zig's own compiler_rt, libc++abi
+# and libc++ archives for the target (zig builds them and prints its link line with
+# ZIG_VERBOSE_LINK=1), and the libSystem stub (.tbd) zig ships for the target's macOS version.
+# ld64.lld writes the exports the list names and nothing else, and on arm64 signs ad hoc.
+dylib=false
+for a in "${args[@]}"; do case "$a" in -shared|-dynamiclib) dylib=true ;; esac; done
+if $macho && $dylib && [ -n "${ZIG_MACHO_EXPORTS:-}" ]; then
+  ld64=${LD64_LLD:-ld64.lld-16}
+  command -v "$ld64" >/dev/null 2>&1 || { echo "zig-wrapper: $ld64 is missing (Debian package lld-16)" >&2; exit 1; }
+  zig_log=$(mktemp)
+  trap 'rm -f "$zig_log"' EXIT
+  status=0
+  ZIG_VERBOSE_LINK=1 "$ZIG" "$mode" -target "$target" "${args[@]}" 2> "$zig_log" || status=$?
+  grep -v '^zig ld ' "$zig_log" >&2 || true
+  [ $status = 0 ] || exit $status
+  link_line=$(grep '^zig ld ' "$zig_log" | tail -n 1)
+  [ -n "$link_line" ] || { echo "zig-wrapper: zig printed no link line (ZIG_VERBOSE_LINK)" >&2; exit 1; }
+  read -r -a zig_link <<< "${link_line#zig ld }"
+  inputs=() out="" install_name="" next=""
+  for a in "${zig_link[@]}"; do
+    case "$next" in
+      out) out=$a; next=""; continue ;;
+      id) install_name=$a; next=""; continue ;;
+    esac
+    case "$a" in
+      -o) next=out ;;
+      -install_name) next=id ;;
+      *.o|*.a) inputs+=("$a") ;;
+    esac
+  done
+  [ -n "$out" ] && [ ${#inputs[@]} -gt 0 ] || { echo "zig-wrapper: cannot read zig's link line: $link_line" >&2; exit 1; }
+  [ -n "${ZIG_INSTALL_NAME:-}" ] && install_name=$ZIG_INSTALL_NAME
+  # CMake's dylib versions (-compatibility_version X, -current_version Y, or as -Wl, options).
+  versions=() next=""
+  for a in "$@"; do
+    if [ -n "$next" ]; then versions+=("$next" "$a"); next=""; continue; fi
+    case "$a" in
+      -compatibility_version|-current_version) next=$a ;;
+      -Wl,-compatibility_version,*|-Wl,-current_version,*) IFS=, read -r _ flag value <<< "$a"; versions+=("$flag" "$value") ;;
+    esac
+  done
+  case "$target" in aarch64-*) arch=arm64 ;; x86_64-*) arch=x86_64 ;; *) echo "zig-wrapper: no ld64 arch for $target" >&2; exit 1 ;; esac
+  minos=${target#*-macos}; minos=${minos#.}; minos=${minos:-12.0}
+  darwin=$(dirname "$ZIG")/lib/libc/darwin
+  tbd="$darwin/libSystem.${minos%%.*}.tbd"
+  [ -f "$tbd" ] || { echo "zig-wrapper: zig has no $tbd for macOS $minos" >&2; exit 1; }
+  sdk=$(mktemp -d)
+  trap 'rm -f "$zig_log"; rm -rf "$sdk"' EXIT
+  ln -s "$tbd" "$sdk/libSystem.tbd"
+  rm -f "$out"
+  "$ld64" -dylib -arch "$arch" -platform_version macos "$minos" "$minos" \
+    ${install_name:+-install_name "$install_name"} "${versions[@]}" \
+    -exported_symbols_list "$ZIG_MACHO_EXPORTS" -dead_strip \
+    -o "$out" "${inputs[@]}" -L"$sdk" -lSystem
+  exit 0
+fi
 exec "$ZIG" "$mode" -target "$target" "${args[@]}"
