@@ -5,10 +5,8 @@ using ZmqNative.Interop;
 namespace ZmqNative;
 
 // The async engine's only door into the socket's native calls: one non-blocking attempt of each
-// kind, made while the engine holds the socket (its busy flag). Today each attempt is the
-// DontWait form of the existing Send*/Receive* paths (throwOnAgain: false): true = done,
-// false = would block (EAGAIN), anything else throws. Kept in this one file so it can be
-// switched to another attempt seam without touching the engine.
+// kind (the attempt seam of ZmqSocket.Attempts.cs, the same single calls the synchronous overloads
+// make), made while the engine holds the socket (its busy flag).
 public sealed unsafe partial class ZmqSocket
 {
     private AsyncSocketState? _async;
@@ -63,57 +61,24 @@ public sealed unsafe partial class ZmqSocket
     /// <summary>The native socket; valid while the engine holds the busy flag.</summary>
     internal void* HeldPointer => (void*)_handle.DangerousGetHandle();
 
+    // Each maps the attempt seam's outcome (ZmqSocket.Attempts.cs) for the engine: done is true, would
+    // block is false, a failure is thrown through the one error path and fails the operation.
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal bool AttemptSend(void* socket, ReadOnlySpan<byte> data, bool more) =>
-        SendBytesHeld(socket, data, DontWait | (more ? SendMore : 0), throwOnAgain: false);
+        AttemptSendHeld(socket, data, more ? SendMore : 0).ThrowIfFailed("zmq_send");
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal bool AttemptSend(void* socket, ZmqMessage message, bool more) =>
-        SendMessageHeld(socket, message, DontWait | (more ? SendMore : 0), throwOnAgain: false);
+        AttemptSendHeld(socket, message, more ? SendMore : 0).ThrowIfFailed("zmq_msg_send");
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal bool AttemptReceive(void* socket, Span<byte> buffer, out int size)
-    {
-        if (NoGcFirst)
-        {
-            fixed (byte* p = buffer)
-            {
-                if ((size = LibZmq.zmq_recv_nogc(socket, p, (nuint)buffer.Length, DontWait)) != -1)
-                {
-                    return CheckReceivedSize(size, buffer.Length);
-                }
-            }
-
-            if (LibZmq.ErrnoNow() == Errno.EAGAIN)
-            {
-                size = 0;
-                return false;
-            }
-        }
-
-        return ReceiveBytesSlow(socket, buffer, DontWait, throwOnAgain: false, out size);
-    }
+    internal bool AttemptReceive(void* socket, Span<byte> buffer, out int size) =>
+        AttemptReceiveHeld(socket, buffer, out size).ThrowIfFailed("zmq_recv");
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal bool AttemptReceive(void* socket, ZmqMessage message)
-    {
-        var msg = message.Pointer;
-        message.MarkFilled();
-        if (NoGcFirst)
-        {
-            if (LibZmq.zmq_msg_recv_nogc(msg, socket, DontWait) != -1)
-            {
-                return true;
-            }
-
-            if (LibZmq.ErrnoNow() == Errno.EAGAIN)
-            {
-                return false;
-            }
-        }
-
-        return ReceiveMessageSlow(socket, msg, DontWait, throwOnAgain: false);
-    }
+    internal bool AttemptReceive(void* socket, ZmqMessage message) =>
+        AttemptReceiveHeld(socket, message).ThrowIfFailed("zmq_msg_recv");
 
     /// <summary>ZMQ_EVENTS now (processes the socket's pending commands, which re-arms its ZMQ_FD).</summary>
     internal static ZmqPollEvents ReadEvents(void* socket)

@@ -47,22 +47,7 @@ public sealed unsafe partial class ZmqSocket
     {
         ArgumentNullException.ThrowIfNull(message);
         using var lease = Enter();
-        var msg = message.Pointer;
-        if (NoGcFirst)
-        {
-            if (LibZmq.zmq_msg_send_nogc(msg, lease.Socket, (more ? SendMore : 0) | DontWait) != -1)
-            {
-                message.MarkSent();
-                return ZmqAttempt.Done;
-            }
-
-            if (LibZmq.ErrnoNow() == Errno.EAGAIN) // right after a [SuppressGCTransition] call
-            {
-                return ZmqAttempt.WouldBlock;
-            }
-        }
-
-        return AttemptSendMessageSlow(lease.Socket, message, msg, more ? SendMore : 0);
+        return AttemptSendHeld(lease.Socket, message, more ? SendMore : 0);
     }
 
     /// <summary>Attempts to receive one frame into <paramref name="buffer"/> (zmq_recv(3) with ZMQ_DONTWAIT).</summary>
@@ -74,11 +59,54 @@ public sealed unsafe partial class ZmqSocket
     internal ZmqAttempt AttemptReceive(Span<byte> buffer, out int size)
     {
         using var lease = Enter();
+        return AttemptReceiveHeld(lease.Socket, buffer, out size);
+    }
+
+    /// <summary>Attempts to receive one frame into <paramref name="message"/>, replacing its content (zmq_msg_recv(3) with ZMQ_DONTWAIT).</summary>
+    /// <param name="message">The message to reuse.</param>
+    /// <returns>Done, would block (nothing waiting), or failed.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal ZmqAttempt AttemptReceive(ZmqMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        using var lease = Enter();
+        return AttemptReceiveHeld(lease.Socket, message);
+    }
+
+    // The attempts while the caller holds the socket (Enter, or the async engine's hold): what the
+    // internal attempts above and the async operations (ZmqSocket.AsyncAttempts.cs) both make.
+
+    /// <summary>One message frame's send attempt while the caller holds the socket; when done the message is left empty.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal ZmqAttempt AttemptSendHeld(void* socket, ZmqMessage message, int flags)
+    {
+        var msg = message.Pointer;
+        if (NoGcFirst)
+        {
+            if (LibZmq.zmq_msg_send_nogc(msg, socket, flags | DontWait) != -1)
+            {
+                message.MarkSent();
+                return ZmqAttempt.Done;
+            }
+
+            if (LibZmq.ErrnoNow() == Errno.EAGAIN) // right after a [SuppressGCTransition] call
+            {
+                return ZmqAttempt.WouldBlock;
+            }
+        }
+
+        return AttemptSendMessageSlow(socket, message, msg, flags);
+    }
+
+    /// <summary>One frame's receive attempt into <paramref name="buffer"/> while the caller holds the socket.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal ZmqAttempt AttemptReceiveHeld(void* socket, Span<byte> buffer, out int size)
+    {
         if (NoGcFirst)
         {
             fixed (byte* p = buffer)
             {
-                if ((size = LibZmq.zmq_recv_nogc(lease.Socket, p, (nuint)buffer.Length, DontWait)) != -1)
+                if ((size = LibZmq.zmq_recv_nogc(socket, p, (nuint)buffer.Length, DontWait)) != -1)
                 {
                     CheckReceivedSize(size, buffer.Length);
                     return ZmqAttempt.Done;
@@ -92,22 +120,18 @@ public sealed unsafe partial class ZmqSocket
             }
         }
 
-        return AttemptReceiveSlow(lease.Socket, buffer, out size);
+        return AttemptReceiveSlow(socket, buffer, out size);
     }
 
-    /// <summary>Attempts to receive one frame into <paramref name="message"/>, replacing its content (zmq_msg_recv(3) with ZMQ_DONTWAIT).</summary>
-    /// <param name="message">The message to reuse.</param>
-    /// <returns>Done, would block (nothing waiting), or failed.</returns>
+    /// <summary>One frame's receive attempt into <paramref name="message"/> while the caller holds the socket.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal ZmqAttempt AttemptReceive(ZmqMessage message)
+    internal ZmqAttempt AttemptReceiveHeld(void* socket, ZmqMessage message)
     {
-        ArgumentNullException.ThrowIfNull(message);
         var msg = message.Pointer;
         message.MarkFilled();
-        using var lease = Enter();
         if (NoGcFirst)
         {
-            if (LibZmq.zmq_msg_recv_nogc(msg, lease.Socket, DontWait) != -1)
+            if (LibZmq.zmq_msg_recv_nogc(msg, socket, DontWait) != -1)
             {
                 return ZmqAttempt.Done;
             }
@@ -118,12 +142,12 @@ public sealed unsafe partial class ZmqSocket
             }
         }
 
-        return AttemptReceiveMessageSlow(lease.Socket, msg);
+        return AttemptReceiveMessageSlow(socket, msg);
     }
 
     /// <summary>One frame's send attempt while the caller holds the socket (<see cref="Enter"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private ZmqAttempt AttemptSendHeld(void* socket, ReadOnlySpan<byte> data, int flags)
+    internal ZmqAttempt AttemptSendHeld(void* socket, ReadOnlySpan<byte> data, int flags)
     {
         if (NoGcFirst)
         {
