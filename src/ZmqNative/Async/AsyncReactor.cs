@@ -29,6 +29,21 @@ internal sealed unsafe class AsyncReactor
     private void* _wakeReceive;
     private nint _wakeFd;
 
+    /// <summary>
+    /// Tests only: while set, the thread stops before its next wait (and sets <see cref="TestAtGate"/>),
+    /// so a test can make an fd signal and be drained while no one waits on it.
+    /// </summary>
+    internal volatile ManualResetEventSlim? TestGate;
+
+    /// <summary>Tests only: set while the thread is held at <see cref="TestGate"/>.</summary>
+    internal readonly ManualResetEventSlim TestAtGate = new();
+
+    private volatile string _phase = "new";
+    private long _cycles;
+
+    /// <summary>For a test's failure message: where the thread is and how many cycles it ran.</summary>
+    internal string Describe() => $"phase={_phase} cycles={Interlocked.Read(ref _cycles)} wakePending={Volatile.Read(ref _wakePending)} alive={_thread?.IsAlive}";
+
     /// <summary>The reactor's thread, for tests that check where continuations run.</summary>
     internal Thread? Thread => _thread;
 
@@ -174,10 +189,24 @@ internal sealed unsafe class AsyncReactor
                     anyThreadSafe |= state.ThreadSafe;
                 }
 
+                if (TestGate is { } gate)
+                {
+                    TestAtGate.Set();
+                    gate.Wait();
+                    TestAtGate.Reset();
+                }
+
+                _phase = "poll " + _active.Count;
                 int rc = items.Poll(anyThreadSafe ? ThreadSafeRecheckMs : -1);
+                _phase = "signal";
+                Interlocked.Increment(ref _cycles);
                 int errno = rc < 0 ? LibZmq.LastErrno() : 0;
-                Volatile.Write(ref _wakePending, 0);
+                // Drain first, then allow the next wake-up: a wake-up whose message this drain took
+                // would otherwise leave the flag set with nothing in flight, and every later
+                // Wake would be swallowed (seen: a stall with a state stuck in _incoming).
+                // A state added before a swallowed Wake is already in _incoming, read below.
                 DrainWake();
+                Volatile.Write(ref _wakePending, 0);
                 if (rc < 0)
                 {
                     // EINTR, or an fd closed under us (a disposed socket, ENOTSOCK): re-check every
