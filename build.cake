@@ -102,6 +102,23 @@ Task("Test")
     }
 });
 
+Task("StressAsync")
+    .Description("Runs the async stress tests at full size (1 M messages per HWM-1 stream; issue 19).")
+    .IsDependentOn("Build")
+    .Does(() =>
+{
+    var exit = StartProcess("dotnet", new ProcessSettings
+    {
+        Arguments = $"test tests/ZmqNative.Tests -c {configuration} --no-build --filter \"FullyQualifiedName~ZmqNative.Tests.Async\"",
+        WorkingDirectory = root,
+        EnvironmentVariables = new Dictionary<string, string> { ["ZMQNATIVE_ASYNC_STRESS"] = "1" },
+    });
+    if (exit != 0)
+    {
+        throw new Exception($"async stress tests failed (exit code {exit})");
+    }
+});
+
 Task("NativeTests")
     .Description("Builds libzmq's own tests/ and unittests/ with our options against the patched source and runs them with ctest, then our defect tests (native/test-libzmq.sh full; results and known failures: native/TESTS.md). Not part of Test: it builds the whole suite.")
     .IsDependentOn("Native")

@@ -38,11 +38,12 @@ internal sealed unsafe class AsyncReactor
     /// <summary>Tests only: set while the thread is held at <see cref="TestGate"/>.</summary>
     internal readonly ManualResetEventSlim TestAtGate = new();
 
-    private volatile string _phase = "new";
+    private volatile int _polling = -1; // while in zmq_poll: the number of sockets waited on; else -1
     private long _cycles;
 
     /// <summary>For a test's failure message: where the thread is and how many cycles it ran.</summary>
-    internal string Describe() => $"phase={_phase} cycles={Interlocked.Read(ref _cycles)} wakePending={Volatile.Read(ref _wakePending)} alive={_thread?.IsAlive}";
+    internal string Describe() =>
+        $"polling={_polling} cycles={Interlocked.Read(ref _cycles)} incoming={_incoming.Count} wakePending={Volatile.Read(ref _wakePending)} alive={_thread?.IsAlive}";
 
     /// <summary>The reactor's thread, for tests that check where continuations run.</summary>
     internal Thread? Thread => _thread;
@@ -196,9 +197,9 @@ internal sealed unsafe class AsyncReactor
                     TestAtGate.Reset();
                 }
 
-                _phase = "poll " + _active.Count;
+                _polling = _active.Count;
                 int rc = items.Poll(anyThreadSafe ? ThreadSafeRecheckMs : -1);
-                _phase = "signal";
+                _polling = -1;
                 Interlocked.Increment(ref _cycles);
                 int errno = rc < 0 ? LibZmq.LastErrno() : 0;
                 // Drain first, then allow the next wake-up: a wake-up whose message this drain took
@@ -274,11 +275,16 @@ internal sealed unsafe class AsyncReactor
 
     private void DrainWake()
     {
-        while (LibZmq.zmq_recv(_wakeReceive, null, 0, 1 /* ZMQ_DONTWAIT */) != -1)
+        // The same edge-triggered rule as for the users' sockets: reading ZMQ_EVENTS may process
+        // the command of a wake-up sent after the last receive, and then the fd stays quiet
+        // although a message waits; so receive until ZMQ_EVENTS too says there is none.
+        do
         {
+            while (LibZmq.zmq_recv(_wakeReceive, null, 0, 1 /* ZMQ_DONTWAIT */) != -1)
+            {
+            }
         }
-
-        ZmqSocket.ReadEvents(_wakeReceive); // re-arms its fd
+        while ((ZmqSocket.ReadEvents(_wakeReceive) & ZmqPollEvents.In) != 0);
     }
 
     /// <summary>zmq_poll items on raw fds, in the platform's layout, reused from cycle to cycle.</summary>
