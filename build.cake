@@ -15,6 +15,7 @@
 //   ./build.sh --target=Bench      run zmqperf and libzmq's own perf tools side by side (bench/compare.sh), medians and ratios
 //   ./build.sh --target=Docs       the API reference and the guides as a site in artifacts/docs (docfx); fails on a
 //                                  broken link or cross-reference (Test runs this check too)
+//   ./build.sh --target=StressAsync  the async stress tests at full size (1 M messages per HWM-1 stream)
 //   ./build.sh --target=Demo       run the demo: `zguide version`, then `zguide demo` (every pattern end to end)
 //   ./build.sh --target=Fuzz       the long fuzz run: --fuzz-minutes=N (default 10) of hostile traffic over every server,
 //                                  a fresh seed each run (--fuzz-seed=N replays one); see docs/fuzzing.md
@@ -133,6 +134,23 @@ Task("Docs")
     }
 
     Console.WriteLine($"docs: {root}/artifacts/docs/index.html");
+});
+
+Task("StressAsync")
+    .Description("Runs the async stress tests at full size (1 M messages per HWM-1 stream; issue 19).")
+    .IsDependentOn("Build")
+    .Does(() =>
+{
+    var exit = StartProcess("dotnet", new ProcessSettings
+    {
+        Arguments = $"test tests/ZmqNative.Tests -c {configuration} --no-build --filter \"FullyQualifiedName~ZmqNative.Tests.Async\"",
+        WorkingDirectory = root,
+        EnvironmentVariables = new Dictionary<string, string> { ["ZMQNATIVE_ASYNC_STRESS"] = "1" },
+    });
+    if (exit != 0)
+    {
+        throw new Exception($"async stress tests failed (exit code {exit})");
+    }
 });
 
 Task("NativeTests")

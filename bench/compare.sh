@@ -23,6 +23,9 @@
 #                          runs repeat within a few percent
 #     --zmqperf PATH       a zmqperf.dll already built, or a NativeAOT zmqperf (bench/zmqperf-publish.sh
 #                          --aot) (default: build src/Perf in Release, ReadyToRun, first)
+#     --async              also run zmqperf with --async (SendAsync/ReceiveAsync) as the second zmqperf
+#                          (impl cs2) in the same alternating rounds: tcp_thr and tcp_lat only; the report's
+#                          "cs2/cs" column is then async/sync
 #     --zmqperf2 PATH      a second zmqperf in the same alternating rounds (impl cs2), e.g. the NativeAOT one
 #                          with libzmq linked in (bench/zmqperf-publish.sh --aot-static): its static
 #                          archive must come from the same build as native/out/<rid>/libzmq.so
@@ -47,6 +50,7 @@ warmup="--warmup"
 zmqperf=""
 zmqperf2=""
 cpus=""
+async=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --rid) rid=$2; shift 2 ;;
@@ -61,6 +65,7 @@ while [ $# -gt 0 ]; do
     --zmqperf) zmqperf=$2; shift 2 ;;
     --zmqperf2) zmqperf2=$2; shift 2 ;;
     --cpus) cpus=$2; shift 2 ;;
+    --async) async="--async"; shift ;;
     -h|--help) sed -n '2,30p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "compare: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
@@ -88,6 +93,10 @@ if [ -z "$zmqperf" ]; then
   zmqperf=$("$here/zmqperf-publish.sh" "$rid")
 fi
 [ -f "$zmqperf" ] || { echo "compare: no $zmqperf" >&2; exit 1; }
+if [ -n "$async" ]; then
+  [ -z "$zmqperf2" ] || { echo "compare: --async uses the second zmqperf slot; drop --zmqperf2" >&2; exit 2; }
+  zmqperf2=$zmqperf
+fi
 
 export ZMQNATIVE_LIBZMQ="$libzmq"
 timeout_s=${BENCH_TIMEOUT:-300}
@@ -120,7 +129,7 @@ if [ -n "$zmqperf2" ]; then
     exit 1
   fi
 fi
-cs2_tool() { timeout "$timeout_s" "${pin[@]}" env ${ZMQPERF_DOTNET_ENV:-} "${cs2_run[@]}" "$@" $span; }
+cs2_tool() { timeout "$timeout_s" "${pin[@]}" env ${ZMQPERF_DOTNET_ENV:-} "${cs2_run[@]}" "$@" $span $async; }
 
 field() { sed -n "s|^$1: \([0-9.]*\) \[$2\].*|\1|p" | head -n 1; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
@@ -140,6 +149,8 @@ thr_count() { # about 1 GiB per run for large messages, between 20000 and --coun
 run_one() {
   local impl=$1 test=$2 size=$3 tool n port pid warm=""
   case "$impl" in c) tool=c_tool ;; cs2) tool=cs2_tool; warm=$warmup ;; *) tool=cs_tool; warm=$warmup ;; esac
+  # --async: the inproc and proxy tools have no async form.
+  if [ "$impl" = cs2 ] && [ -n "$async" ] && [[ "$test" != tcp_* ]]; then return 0; fi
   case "$test" in
     # --warmup (zmqperf only) lets tiered compilation finish before the clock starts: it runs
     # before the tool binds or connects, and the remote side starts once the local side listens.
@@ -165,7 +176,7 @@ run_one() {
 samples="$out/compare-samples.csv"
 echo "round,impl,test,size,value,unit" > "$samples"
 echo "compare: $rounds rounds; sizes $sizes; tests $tests; $(nproc) cores${cpus:+, every process on CPUs $cpus}; load average $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "compare: C tools $cperf; zmqperf $zmqperf${zmqperf2:+; zmqperf2 (cs2) $zmqperf2} ${span:+(--span)} ${ZMQPERF_DOTNET_ENV:+env $ZMQPERF_DOTNET_ENV}; both load $c_lib"
+echo "compare: C tools $cperf; zmqperf $zmqperf${zmqperf2:+; zmqperf2 (cs2) $zmqperf2${async:+ with --async}} ${span:+(--span)} ${ZMQPERF_DOTNET_ENV:+env $ZMQPERF_DOTNET_ENV}; both load $c_lib"
 start=$(date +%s)
 for ((round = 1; round <= rounds; round++)); do
   # Alternate who goes first, so a slow patch of the machine hits both alike.

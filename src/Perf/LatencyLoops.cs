@@ -6,7 +6,7 @@ namespace ZmqNative.Perf;
 /// The two ends of the latency tools. Both bounce one reused <see cref="ZmqMessage"/> (as the C
 /// tools bounce one zmq_msg_t), or with --span one reused buffer: no managed allocation per message.
 /// </summary>
-internal sealed class LatencyLoops(ZmqSocket socket, int size, bool span) : IDisposable
+internal sealed class LatencyLoops(ZmqSocket socket, int size, bool span, bool async = false) : IDisposable
 {
     private readonly ZmqMessage _message = new(size);
     private readonly byte[] _buffer = new byte[Math.Max(size, 1)];
@@ -15,6 +15,11 @@ internal sealed class LatencyLoops(ZmqSocket socket, int size, bool span) : IDis
     [MethodImpl(MethodImplOptions.NoInlining)]
     public bool Ping(int roundtrips)
     {
+        if (async)
+        {
+            return PingAsync(roundtrips).AsTask().GetAwaiter().GetResult();
+        }
+
         if (span)
         {
             var buffer = _buffer.AsSpan();
@@ -50,6 +55,11 @@ internal sealed class LatencyLoops(ZmqSocket socket, int size, bool span) : IDis
     [MethodImpl(MethodImplOptions.NoInlining)]
     public bool Pong(int roundtrips)
     {
+        if (async)
+        {
+            return PongAsync(roundtrips).AsTask().GetAwaiter().GetResult();
+        }
+
         if (span)
         {
             var buffer = _buffer.AsSpan();
@@ -76,6 +86,75 @@ internal sealed class LatencyLoops(ZmqSocket socket, int size, bool span) : IDis
                 }
 
                 socket.Send(message);
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>--async: <see cref="Ping"/> with SendAsync and ReceiveAsync.</summary>
+    private async ValueTask<bool> PingAsync(int roundtrips)
+    {
+        if (span)
+        {
+            var buffer = _buffer.AsMemory();
+            var payload = buffer[..size];
+            for (int i = 0; i != roundtrips; i++)
+            {
+                await socket.SendAsync(payload).ConfigureAwait(false);
+                if (await socket.ReceiveAsync(buffer).ConfigureAwait(false) != size)
+                {
+                    return false;
+                }
+            }
+        }
+        else
+        {
+            var message = _message;
+            message.Data.Clear();
+            for (int i = 0; i != roundtrips; i++)
+            {
+                await socket.SendAsync(message).ConfigureAwait(false);
+                await socket.ReceiveAsync(message).ConfigureAwait(false);
+                if (message.Size != size)
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>--async: <see cref="Pong"/> with ReceiveAsync and SendAsync.</summary>
+    private async ValueTask<bool> PongAsync(int roundtrips)
+    {
+        if (span)
+        {
+            var buffer = _buffer.AsMemory();
+            for (int i = 0; i != roundtrips; i++)
+            {
+                int received = await socket.ReceiveAsync(buffer).ConfigureAwait(false);
+                if (received != size)
+                {
+                    return false;
+                }
+
+                await socket.SendAsync(buffer[..received]).ConfigureAwait(false);
+            }
+        }
+        else
+        {
+            var message = _message;
+            for (int i = 0; i != roundtrips; i++)
+            {
+                await socket.ReceiveAsync(message).ConfigureAwait(false);
+                if (message.Size != size)
+                {
+                    return false;
+                }
+
+                await socket.SendAsync(message).ConfigureAwait(false);
             }
         }
 

@@ -22,7 +22,7 @@ internal static class LocalLat
         using var context = PerfCommon.CreateContext();
         using var socket = context.CreateSocket(ZmqSocketType.Rep);
         socket.Bind(bindTo);
-        using var loops = new LatencyLoops(socket, size, options.Span);
+        using var loops = new LatencyLoops(socket, size, options.Span, options.Async);
         if (!loops.Pong(roundtrips))
         {
             return PerfCommon.WrongSize();

@@ -28,7 +28,7 @@ internal static class LocalThr
         using var socket = context.CreateSocket(ZmqSocketType.Pull);
         socket.Bind(bindTo);
 
-        var sink = new ThroughputSink(socket, size, options.Span);
+        var sink = new ThroughputSink(socket, size, options.Span, options.Async);
         if (!sink.ReceiveOne())
         {
             return PerfCommon.WrongSize();

@@ -3,11 +3,11 @@ using System.Runtime.CompilerServices;
 namespace ZmqNative.Perf;
 
 /// <summary>zmqperf's own switches, which the C tools do not have; they follow the tool's arguments.</summary>
-internal sealed record PerfOptions(bool Span, bool Info, bool Warmup)
+internal sealed record PerfOptions(bool Span, bool Info, bool Warmup, bool Async = false)
 {
     public static PerfOptions Parse(string[] args, out string[] rest)
     {
-        bool span = false, info = false, warmup = false;
+        bool span = false, info = false, warmup = false, async = false;
         var positional = new List<string>();
         foreach (var arg in args)
         {
@@ -22,6 +22,9 @@ internal sealed record PerfOptions(bool Span, bool Info, bool Warmup)
                 case "--warmup":
                     warmup = true;
                     break;
+                case "--async":
+                    async = true;
+                    break;
                 default:
                     positional.Add(arg);
                     break;
@@ -29,7 +32,7 @@ internal sealed record PerfOptions(bool Span, bool Info, bool Warmup)
         }
 
         rest = [.. positional];
-        return new PerfOptions(span, info, warmup);
+        return new PerfOptions(span, info, warmup, async);
     }
 
     /// <summary>Says which libzmq ran and how the JIT was set, so a comparison can be checked after the fact.</summary>

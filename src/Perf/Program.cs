@@ -19,7 +19,8 @@ if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
     Console.WriteLine("--info prints which libzmq was loaded and the runtime's JIT settings to stderr;");
     Console.WriteLine("--warmup first runs the same send/receive code in-process until tiered compilation has");
     Console.WriteLine("promoted it (0.5-5 s), so the timed part measures optimised code rather than .NET's JIT");
-    Console.WriteLine("warming up (bench/compare.sh uses it).");
+    Console.WriteLine("warming up (bench/compare.sh uses it);");
+    Console.WriteLine("--async runs local/remote_thr and local/remote_lat with SendAsync/ReceiveAsync, awaited.");
     return 0;
 }
 
@@ -37,7 +38,7 @@ try
     {
         // The tools' first argument that is a message size: local/remote_thr and _lat take it second.
         int size = rest.Select(a => int.TryParse(a, out int n) ? n : -1).FirstOrDefault(n => n >= 0, 1);
-        Warmup.Run(size, options.Span);
+        Warmup.Run(size, options.Span, options.Async);
     }
 
     int exit = chosen.Run(rest, options);

@@ -22,7 +22,7 @@ internal static class RemoteLat
         using var context = PerfCommon.CreateContext();
         using var socket = context.CreateSocket(ZmqSocketType.Req);
         socket.Connect(connectTo);
-        using var loops = new LatencyLoops(socket, size, options.Span);
+        using var loops = new LatencyLoops(socket, size, options.Span, options.Async);
 
         long watch = PerfCommon.Start();
         if (!loops.Ping(roundtrips))

@@ -27,7 +27,7 @@ internal static class RemoteThr
         using var context = PerfCommon.CreateContext();
         using var socket = context.CreateSocket(ZmqSocketType.Push);
         socket.Connect(connectTo);
-        using var source = new ThroughputSource(socket, size, options.Span);
+        using var source = new ThroughputSource(socket, size, options.Span, options.Async);
         source.Send(count);
         return 0;
     }

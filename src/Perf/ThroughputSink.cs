@@ -7,7 +7,7 @@ namespace ZmqNative.Perf;
 /// (zmq_msg_recv, as the C tools do) or, with --span, into one reused buffer (zmq_recv), and
 /// checks each message's size. No managed allocation per message.
 /// </summary>
-internal sealed class ThroughputSink(ZmqSocket socket, int size, bool span) : IDisposable
+internal sealed class ThroughputSink(ZmqSocket socket, int size, bool span, bool async = false) : IDisposable
 {
     private readonly ZmqMessage _message = new();
     private readonly byte[] _buffer = new byte[Math.Max(size, 1)];
@@ -18,6 +18,11 @@ internal sealed class ThroughputSink(ZmqSocket socket, int size, bool span) : ID
     [MethodImpl(MethodImplOptions.NoInlining)]
     public bool Receive(int count)
     {
+        if (async)
+        {
+            return ReceiveAsync(count).AsTask().GetAwaiter().GetResult();
+        }
+
         if (span)
         {
             var buffer = _buffer.AsSpan();
@@ -35,6 +40,36 @@ internal sealed class ThroughputSink(ZmqSocket socket, int size, bool span) : ID
             for (int i = 0; i != count; i++)
             {
                 socket.Receive(message);
+                if (message.Size != size)
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>--async: the same loop with ReceiveAsync, awaited (completed at once while messages are queued).</summary>
+    private async ValueTask<bool> ReceiveAsync(int count)
+    {
+        if (span)
+        {
+            var buffer = _buffer.AsMemory();
+            for (int i = 0; i != count; i++)
+            {
+                if (await socket.ReceiveAsync(buffer).ConfigureAwait(false) != size)
+                {
+                    return false;
+                }
+            }
+        }
+        else
+        {
+            var message = _message;
+            for (int i = 0; i != count; i++)
+            {
+                await socket.ReceiveAsync(message).ConfigureAwait(false);
                 if (message.Size != size)
                 {
                     return false;
@@ -81,7 +116,7 @@ internal sealed class ThroughputSink(ZmqSocket socket, int size, bool span) : ID
 /// (zmq_msg_init_size, in a reused <see cref="ZmqMessage"/>) sent with zmq_msg_send, as the C tools
 /// do; or, with --span, one reused buffer sent with zmq_send (which copies it).
 /// </summary>
-internal sealed class ThroughputSource(ZmqSocket socket, int size, bool span) : IDisposable
+internal sealed class ThroughputSource(ZmqSocket socket, int size, bool span, bool async = false) : IDisposable
 {
     private readonly ZmqMessage _message = new();
     private readonly byte[] _buffer = new byte[size];
@@ -89,6 +124,12 @@ internal sealed class ThroughputSource(ZmqSocket socket, int size, bool span) : 
     [MethodImpl(MethodImplOptions.NoInlining)]
     public void Send(int count)
     {
+        if (async)
+        {
+            SendAsync(count).AsTask().GetAwaiter().GetResult();
+            return;
+        }
+
         if (span)
         {
             var buffer = _buffer.AsSpan();
@@ -104,6 +145,28 @@ internal sealed class ThroughputSource(ZmqSocket socket, int size, bool span) : 
             {
                 message.Rebuild(size);
                 socket.Send(message);
+            }
+        }
+    }
+
+    /// <summary>--async: the same loop with SendAsync, awaited (completed at once while there is room).</summary>
+    private async ValueTask SendAsync(int count)
+    {
+        if (span)
+        {
+            var buffer = _buffer.AsMemory();
+            for (int i = 0; i != count; i++)
+            {
+                await socket.SendAsync(buffer).ConfigureAwait(false);
+            }
+        }
+        else
+        {
+            var message = _message;
+            for (int i = 0; i != count; i++)
+            {
+                message.Rebuild(size);
+                await socket.SendAsync(message).ConfigureAwait(false);
             }
         }
     }

@@ -30,7 +30,7 @@ internal static class Warmup
     /// <summary>How long the warm-up ran and how many methods the JIT compiled meanwhile (for --info).</summary>
     public static string? Summary { get; private set; }
 
-    public static void Run(int size, bool span)
+    public static void Run(int size, bool span, bool async = false)
     {
         using var context = PerfCommon.CreateContext();
         using var pull = context.CreateSocket(ZmqSocketType.Pull);
@@ -41,10 +41,10 @@ internal static class Warmup
         rep.Bind("inproc://zmqperf-warmup-lat");
         using var req = context.CreateSocket(ZmqSocketType.Req);
         req.Connect("inproc://zmqperf-warmup-lat");
-        using var source = new ThroughputSource(push, size, span);
-        using var sink = new ThroughputSink(pull, size, span);
-        using var ping = new LatencyLoops(req, size, span);
-        using var pong = new LatencyLoops(rep, size, span);
+        using var source = new ThroughputSource(push, size, span, async);
+        using var sink = new ThroughputSink(pull, size, span, async);
+        using var ping = new LatencyLoops(req, size, span, async);
+        using var pong = new LatencyLoops(rep, size, span, async);
 
         const int Batch = 200; // below the default high-water mark of 1,000: one thread sends, then receives
         void Pass()

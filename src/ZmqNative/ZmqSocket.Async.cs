@@ -31,7 +31,7 @@ public sealed partial class ZmqSocket
     /// <exception cref="ContextTerminatedException">The context is shut down.</exception>
     /// <exception cref="InvalidOperationException">A synchronous call on another thread is inside the socket.</exception>
     public ValueTask SendAsync(ReadOnlyMemory<byte> data, bool more = false, CancellationToken cancellationToken = default) =>
-        StartSend(new AsyncArgs { Kind = AsyncOperationKind.SendBytes, SendData = data, More = more }, cancellationToken);
+        StartVoid(new AsyncArgs { Kind = AsyncOperationKind.SendBytes, SendData = data, More = more }, cancellationToken);
 
     /// <summary>Sends one frame holding the UTF-8 bytes of <paramref name="text"/>; completes when libzmq has accepted it.</summary>
     /// <remarks>
@@ -47,7 +47,7 @@ public sealed partial class ZmqSocket
         ArgumentNullException.ThrowIfNull(text);
         var rented = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(text.Length));
         int length = Encoding.UTF8.GetBytes(text, rented);
-        return StartSend(new AsyncArgs { Kind = AsyncOperationKind.SendBytes, SendData = rented.AsMemory(0, length), Rented = rented, More = more }, cancellationToken);
+        return StartVoid(new AsyncArgs { Kind = AsyncOperationKind.SendBytes, SendData = rented.AsMemory(0, length), Rented = rented, More = more }, cancellationToken);
     }
 
     /// <summary>
@@ -62,7 +62,7 @@ public sealed partial class ZmqSocket
     public ValueTask SendAsync(ZmqMessage message, bool more = false, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
-        return StartSend(new AsyncArgs { Kind = AsyncOperationKind.SendMessage, Message = message, More = more }, cancellationToken);
+        return StartVoid(new AsyncArgs { Kind = AsyncOperationKind.SendMessage, Message = message, More = more }, cancellationToken);
     }
 
     /// <summary>
@@ -75,7 +75,7 @@ public sealed partial class ZmqSocket
     /// <returns>A task that completes when the message is queued.</returns>
     /// <exception cref="ArgumentException">There is no frame, or one is null: nothing was sent.</exception>
     public ValueTask SendMultipartAsync(IEnumerable<byte[]> frames, CancellationToken cancellationToken = default) =>
-        StartSend(new AsyncArgs { Kind = AsyncOperationKind.SendFrames, Frames = CheckedFrames(frames) }, cancellationToken);
+        StartVoid(new AsyncArgs { Kind = AsyncOperationKind.SendFrames, Frames = CheckedFrames(frames) }, cancellationToken);
 
     /// <summary>Sends a multipart message of UTF-8 text frames, all or none; completes when libzmq has accepted it.</summary>
     /// <remarks>As <see cref="SendMultipartAsync(IEnumerable{byte[]}, CancellationToken)"/>; each frame is encoded into a new array.</remarks>
@@ -146,7 +146,7 @@ public sealed partial class ZmqSocket
     public ValueTask ReceiveAsync(ZmqMessage message, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
-        return StartSend(new AsyncArgs { Kind = AsyncOperationKind.ReceiveMessage, Message = message }, cancellationToken);
+        return StartVoid(new AsyncArgs { Kind = AsyncOperationKind.ReceiveMessage, Message = message }, cancellationToken);
     }
 
     /// <summary>Receives one frame and decodes it as UTF-8; completes when a frame is there.</summary>
@@ -186,7 +186,7 @@ public sealed partial class ZmqSocket
         }
     }
 
-    private ValueTask StartSend(in AsyncArgs args, CancellationToken cancellationToken)
+    private ValueTask StartVoid(in AsyncArgs args, CancellationToken cancellationToken)
     {
         if (cancellationToken.IsCancellationRequested)
         {

@@ -29,6 +29,22 @@ internal sealed unsafe class AsyncReactor
     private void* _wakeReceive;
     private nint _wakeFd;
 
+    /// <summary>
+    /// Tests only: while set, the thread stops before its next wait (and sets <see cref="TestAtGate"/>),
+    /// so a test can make an fd signal and be drained while no one waits on it.
+    /// </summary>
+    internal volatile ManualResetEventSlim? TestGate;
+
+    /// <summary>Tests only: set while the thread is held at <see cref="TestGate"/>.</summary>
+    internal readonly ManualResetEventSlim TestAtGate = new();
+
+    private volatile int _polling = -1; // while in zmq_poll: the number of sockets waited on; else -1
+    private long _cycles;
+
+    /// <summary>For a test's failure message: where the thread is and how many cycles it ran.</summary>
+    internal string Describe() =>
+        $"polling={_polling} cycles={Interlocked.Read(ref _cycles)} incoming={_incoming.Count} wakePending={Volatile.Read(ref _wakePending)} alive={_thread?.IsAlive}";
+
     /// <summary>The reactor's thread, for tests that check where continuations run.</summary>
     internal Thread? Thread => _thread;
 
@@ -174,10 +190,24 @@ internal sealed unsafe class AsyncReactor
                     anyThreadSafe |= state.ThreadSafe;
                 }
 
+                if (TestGate is { } gate)
+                {
+                    TestAtGate.Set();
+                    gate.Wait();
+                    TestAtGate.Reset();
+                }
+
+                _polling = _active.Count;
                 int rc = items.Poll(anyThreadSafe ? ThreadSafeRecheckMs : -1);
+                _polling = -1;
+                Interlocked.Increment(ref _cycles);
                 int errno = rc < 0 ? LibZmq.LastErrno() : 0;
-                Volatile.Write(ref _wakePending, 0);
+                // Drain first, then allow the next wake-up: a wake-up whose message this drain took
+                // would otherwise leave the flag set with nothing in flight, and every later
+                // Wake would be swallowed (seen: a stall with a state stuck in _incoming).
+                // A state added before a swallowed Wake is already in _incoming, read below.
                 DrainWake();
+                Volatile.Write(ref _wakePending, 0);
                 if (rc < 0)
                 {
                     // EINTR, or an fd closed under us (a disposed socket, ENOTSOCK): re-check every
@@ -245,11 +275,16 @@ internal sealed unsafe class AsyncReactor
 
     private void DrainWake()
     {
-        while (LibZmq.zmq_recv(_wakeReceive, null, 0, 1 /* ZMQ_DONTWAIT */) != -1)
+        // The same edge-triggered rule as for the users' sockets: reading ZMQ_EVENTS may process
+        // the command of a wake-up sent after the last receive, and then the fd stays quiet
+        // although a message waits; so receive until ZMQ_EVENTS too says there is none.
+        do
         {
+            while (LibZmq.zmq_recv(_wakeReceive, null, 0, 1 /* ZMQ_DONTWAIT */) != -1)
+            {
+            }
         }
-
-        ZmqSocket.ReadEvents(_wakeReceive); // re-arms its fd
+        while ((ZmqSocket.ReadEvents(_wakeReceive) & ZmqPollEvents.In) != 0);
     }
 
     /// <summary>zmq_poll items on raw fds, in the platform's layout, reused from cycle to cycle.</summary>

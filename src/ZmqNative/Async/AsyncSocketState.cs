@@ -53,6 +53,27 @@ internal sealed unsafe class AsyncSocketState
     /// <summary>Thread-safe types, whose readiness may be consumed by synchronous calls in other threads: the reactor re-reads them now and then.</summary>
     internal bool ThreadSafe => _threadSafe;
 
+    /// <summary>For a test's failure message: the queues, the hold, the reactor membership and ZMQ_EVENTS now.</summary>
+    internal string Describe()
+    {
+        lock (_gate)
+        {
+            int sends = 0, receives = 0;
+            for (var op = _sends.Head; op is not null; op = op.Next)
+            {
+                sends++;
+            }
+
+            for (var op = _receives.Head; op is not null; op = op.Next)
+            {
+                receives++;
+            }
+
+            string events = _held ? ZmqSocket.ReadEvents(_socket.HeldPointer).ToString() : "-";
+            return $"{_socket.Type}: held={_held} sends={sends} receives={receives} inReactor={InReactor} fd={Fd} events={events}";
+        }
+    }
+
     /// <summary>Whether operations are queued (the engine holds the socket).</summary>
     public bool HasPending => _held;
 
@@ -91,10 +112,10 @@ internal sealed unsafe class AsyncSocketState
 
                 // The attempt found no message or no room. It processed the socket's commands,
                 // so the fd signals for whatever happens next; but it may have taken the other
-                // direction's wake-up too: serve that one now.
+                // direction's wake-up too: serve that one now (keeping the socket: we queue next).
                 if (wasHeld)
                 {
-                    Pump();
+                    Pump(release: false);
                 }
             }
 
@@ -354,7 +375,7 @@ internal sealed unsafe class AsyncSocketState
     /// rule (after any native call, and before waiting on the fd, ask the socket). Then lets
     /// the socket go if nothing is left.
     /// </summary>
-    private void Pump()
+    private void Pump(bool release = true)
     {
         while (_held && !_closed && !(_sends.IsEmpty && _receives.IsEmpty))
         {
@@ -387,7 +408,10 @@ internal sealed unsafe class AsyncSocketState
             }
         }
 
-        ReleaseIfIdle();
+        if (release)
+        {
+            ReleaseIfIdle();
+        }
     }
 
     /// <summary>Tries a queued op; true when it ended (done or failed), false when it still would block.</summary>

@@ -229,6 +229,49 @@ public class AsyncSemanticsTests
         }
     }
 
+    /// <summary>
+    /// The edge-triggered trap, made to happen: a receive waits on PAIR a; a message arrives
+    /// (a's fd signals) while the reactor is held before its wait; then a send on a processes a's
+    /// commands, which drains the fd. The reactor then waits on a quiet fd: only re-reading
+    /// ZMQ_EVENTS after that send completes the receive.
+    /// </summary>
+    [Test]
+    public async Task SendOnTheSameSocket_EatsThePendingReceivesWakeUp_ReceiveStillCompletes()
+    {
+        using var context = new ZmqContext();
+        using var a = context.CreateSocket(ZmqSocketType.Pair);
+        using var b = context.CreateSocket(ZmqSocketType.Pair);
+        string endpoint = Endpoint();
+        a.Bind(endpoint);
+        b.Connect(endpoint);
+
+        // One receive that waits, so a is in the reactor's set (it stays there while idle).
+        var first = a.ReceiveStringAsync().AsTask();
+        b.Send("first");
+        Assert.That(await first.WaitAsync(Wait), Is.EqualTo("first"));
+
+        var reactor = context.AsyncReactor;
+        using var gate = new ManualResetEventSlim(false);
+        reactor.TestGate = gate;
+        try
+        {
+            reactor.Wake();
+            Assert.That(reactor.TestAtGate.Wait(Wait), Is.True, "the reactor never reached its gate");
+            var receive = a.ReceiveStringAsync().AsTask();
+            b.Send("second"); // a's fd signals; no one is waiting on it
+            Thread.Sleep(20); // past libzmq's command throttle (max_command_delay), so the send processes commands
+            await a.SendAsync("ping"); // processes a's commands: the fd is drained
+            reactor.TestGate = null;
+            gate.Set();
+            Assert.That(await receive.WaitAsync(TimeSpan.FromSeconds(5)), Is.EqualTo("second"));
+        }
+        finally
+        {
+            reactor.TestGate = null;
+            gate.Set();
+        }
+    }
+
     [Test]
     public async Task Continuations_NeverRunOnTheReactorThread()
     {

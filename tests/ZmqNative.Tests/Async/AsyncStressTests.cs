@@ -51,7 +51,14 @@ public class AsyncStressTests
                 }
             }
         });
-        await Task.WhenAll(sender, receiver).WaitAsync(Wait);
+        try
+        {
+            await AllOrFirstFault(Wait, sender, receiver);
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"stalled: {push.AsyncState.Describe()}; {pull.AsyncState.Describe()}; reactor {context.AsyncReactor.Describe()}");
+        }
     }
 
     /// <summary>
@@ -101,7 +108,14 @@ public class AsyncStressTests
             }));
         }
 
-        await Task.WhenAll(tasks).WaitAsync(Wait);
+        try
+        {
+            await AllOrFirstFault(Wait, [.. tasks]);
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"stalled: {a.AsyncState.Describe()}; {b.AsyncState.Describe()}; reactor {context.AsyncReactor.Describe()}; tasks {string.Join(",", tasks.Select(t => t.Status))}");
+        }
     }
 
     [Test]
@@ -210,6 +224,19 @@ public class AsyncStressTests
         }
 
         await Task.CompletedTask;
+    }
+
+    /// <summary>Waits for every task, but reports the first that fails at once (its partner would wait for ever, hiding the cause behind a timeout).</summary>
+    internal static async Task AllOrFirstFault(TimeSpan timeout, params Task[] tasks)
+    {
+        var pending = tasks.ToList();
+        var deadline = DateTime.UtcNow + timeout;
+        while (pending.Count > 0)
+        {
+            var done = await Task.WhenAny(pending).WaitAsync(deadline - DateTime.UtcNow);
+            await done; // throws when it failed
+            pending.Remove(done);
+        }
     }
 
     internal static Task PingPong(ZmqSocket a, ZmqSocket b, int rounds)
