@@ -85,15 +85,12 @@ public sealed unsafe partial class ZmqSocket
     {
         int events = 0;
         nuint size = sizeof(int);
-        while (LibZmq.zmq_getsockopt(socket, LibZmq.ZMQ_EVENTS, &events, &size) == -1)
+        int rc;
+        while (ZmqCall.Interrupted(rc = LibZmq.zmq_getsockopt(socket, LibZmq.ZMQ_EVENTS, &events, &size)))
         {
-            int errno = LibZmq.LastErrno();
-            if (errno != Errno.EINTR)
-            {
-                throw ZmqException.FromErrno(errno, "zmq_getsockopt(ZMQ_EVENTS)");
-            }
         }
 
+        ZmqCall.Check(rc, "zmq_getsockopt(ZMQ_EVENTS)");
         return (ZmqPollEvents)events;
     }
 
@@ -104,10 +101,7 @@ public sealed unsafe partial class ZmqSocket
         {
             nuint fd = 0;
             nuint size = (nuint)sizeof(nuint);
-            if (LibZmq.zmq_getsockopt(socket, LibZmq.ZMQ_FD, &fd, &size) == -1)
-            {
-                ZmqException.ThrowLast("zmq_getsockopt(ZMQ_FD)");
-            }
+            ZmqCall.Check(LibZmq.zmq_getsockopt(socket, LibZmq.ZMQ_FD, &fd, &size), "zmq_getsockopt(ZMQ_FD)");
 
             return (nint)fd;
         }
@@ -115,10 +109,7 @@ public sealed unsafe partial class ZmqSocket
         {
             int fd = 0;
             nuint size = sizeof(int);
-            if (LibZmq.zmq_getsockopt(socket, LibZmq.ZMQ_FD, &fd, &size) == -1)
-            {
-                ZmqException.ThrowLast("zmq_getsockopt(ZMQ_FD)");
-            }
+            ZmqCall.Check(LibZmq.zmq_getsockopt(socket, LibZmq.ZMQ_FD, &fd, &size), "zmq_getsockopt(ZMQ_FD)");
 
             return fd;
         }

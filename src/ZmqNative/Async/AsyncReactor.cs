@@ -154,7 +154,7 @@ internal sealed unsafe class AsyncReactor
     private void Run()
     {
         var fresh = new List<AsyncSocketState>();
-        var items = new Items();
+        var items = new LibZmq.PollItems();
         int failures = 0;
         try
         {
@@ -182,11 +182,12 @@ internal sealed unsafe class AsyncReactor
 
                 fresh.Clear();
                 bool anyThreadSafe = false;
-                items.Reset(_active.Count + 1);
-                items.Add(_wakeFd);
+                int count = 0;
+                items.EnsureLength(_active.Count + 1);
+                items.Set(count++, null, _wakeFd, (short)ZmqPollEvents.In);
                 foreach (var state in _active)
                 {
-                    items.Add(state.Fd);
+                    items.Set(count++, null, state.Fd, (short)ZmqPollEvents.In);
                     anyThreadSafe |= state.ThreadSafe;
                 }
 
@@ -198,7 +199,7 @@ internal sealed unsafe class AsyncReactor
                 }
 
                 _polling = _active.Count;
-                int rc = items.Poll(anyThreadSafe ? ThreadSafeRecheckMs : -1);
+                int rc = items.Poll(count, anyThreadSafe ? ThreadSafeRecheckMs : -1);
                 _polling = -1;
                 Interlocked.Increment(ref _cycles);
                 int errno = rc < 0 ? LibZmq.LastErrno() : 0;
@@ -230,7 +231,7 @@ internal sealed unsafe class AsyncReactor
 
                 for (int i = _active.Count - 1; i >= 0; i--)
                 {
-                    if (items.Signalled(i + 1) && !_active[i].OnSignalled())
+                    if (items.Revents(i + 1) != 0 && !_active[i].OnSignalled())
                     {
                         RemoveAt(i);
                     }
@@ -285,59 +286,5 @@ internal sealed unsafe class AsyncReactor
             }
         }
         while ((ZmqSocket.ReadEvents(_wakeReceive) & ZmqPollEvents.In) != 0);
-    }
-
-    /// <summary>zmq_poll items on raw fds, in the platform's layout, reused from cycle to cycle.</summary>
-    private sealed class Items
-    {
-        private LibZmq.zmq_pollitem_t[] _posix = new LibZmq.zmq_pollitem_t[16];
-        private LibZmq.zmq_pollitem_t_windows[] _windows = [];
-        private int _count;
-
-        public void Reset(int capacity)
-        {
-            _count = 0;
-            if (OperatingSystem.IsWindows())
-            {
-                if (_windows.Length < capacity)
-                {
-                    _windows = new LibZmq.zmq_pollitem_t_windows[Math.Max(capacity, _windows.Length * 2)];
-                }
-            }
-            else if (_posix.Length < capacity)
-            {
-                _posix = new LibZmq.zmq_pollitem_t[Math.Max(capacity, _posix.Length * 2)];
-            }
-        }
-
-        public void Add(nint fd)
-        {
-            if (OperatingSystem.IsWindows())
-            {
-                _windows[_count++] = new LibZmq.zmq_pollitem_t_windows { fd = (nuint)fd, events = (short)ZmqPollEvents.In };
-            }
-            else
-            {
-                _posix[_count++] = new LibZmq.zmq_pollitem_t { fd = (int)fd, events = (short)ZmqPollEvents.In };
-            }
-        }
-
-        public int Poll(int timeoutMs)
-        {
-            if (OperatingSystem.IsWindows())
-            {
-                fixed (LibZmq.zmq_pollitem_t_windows* p = _windows)
-                {
-                    return LibZmq.zmq_poll_windows(p, _count, new CLong(timeoutMs));
-                }
-            }
-
-            fixed (LibZmq.zmq_pollitem_t* p = _posix)
-            {
-                return LibZmq.zmq_poll(p, _count, new CLong(timeoutMs));
-            }
-        }
-
-        public bool Signalled(int i) => OperatingSystem.IsWindows() ? _windows[i].revents != 0 : _posix[i].revents != 0;
     }
 }
