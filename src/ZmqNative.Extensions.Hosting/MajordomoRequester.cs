@@ -12,8 +12,7 @@ namespace ZmqNative.Extensions.Hosting;
 /// <see cref="MajordomoRequesterOptions.MaxConcurrentRequests"/>; further callers wait for one) and gives it back after.
 /// </summary>
 /// <remarks>
-/// The client is synchronous today: the wait for the reply runs on a thread-pool thread. This class is the one place
-/// an awaitable client would plug in; its callers would not change.
+/// The wait for the reply is <see cref="MajordomoClient.SendAsync"/>: no thread is blocked while a request is in flight.
 /// </remarks>
 public sealed class MajordomoRequester : IDisposable
 {
@@ -43,7 +42,7 @@ public sealed class MajordomoRequester : IDisposable
     /// <summary>Sends a request and waits for its reply, retrying as configured.</summary>
     /// <param name="service">The service name.</param>
     /// <param name="request">The request's body frames.</param>
-    /// <param name="cancellation">Ends the wait for a free client (a request already sent runs to its reply or timeout).</param>
+    /// <param name="cancellation">Ends the wait for a free client or for the reply (<see cref="OperationCanceledException"/>; a request already sent may still be served).</param>
     /// <returns>The reply's body frames, or null when every attempt timed out.</returns>
     /// <exception cref="ContextTerminatedException">The host is shutting down.</exception>
     public async Task<IReadOnlyList<byte[]>?> RequestAsync(string service, IReadOnlyList<byte[]> request, CancellationToken cancellation = default)
@@ -58,7 +57,7 @@ public sealed class MajordomoRequester : IDisposable
             List<byte[]>? reply;
             try
             {
-                reply = await Task.Run(() => client.Send(service, request), CancellationToken.None).ConfigureAwait(false);
+                reply = await client.SendAsync(service, request, cancellation).ConfigureAwait(false);
             }
             catch
             {
