@@ -71,10 +71,7 @@ public sealed class MajordomoClient : IDisposable
     /// <returns>The reply's body frames, or null when every attempt timed out.</returns>
     public List<byte[]>? Send(string service, IEnumerable<byte[]> request)
     {
-        ArgumentException.ThrowIfNullOrEmpty(service);
-        ArgumentNullException.ThrowIfNull(request);
-        var frames = new List<byte[]> { MajordomoProtocol.ClientHeaderBytes, Encoding.UTF8.GetBytes(service) };
-        frames.AddRange(request);
+        var frames = Frames(service, request);
         for (int attempt = 1; attempt <= _options.Retries; attempt++)
         {
             _options.Trace($"I: send request to '{service}' service:", frames);
@@ -108,10 +105,7 @@ public sealed class MajordomoClient : IDisposable
     /// <returns>The reply's body frames, or null when every attempt timed out.</returns>
     public async ValueTask<List<byte[]>?> SendAsync(string service, IEnumerable<byte[]> request, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrEmpty(service);
-        ArgumentNullException.ThrowIfNull(request);
-        var frames = new List<byte[]> { MajordomoProtocol.ClientHeaderBytes, Encoding.UTF8.GetBytes(service) };
-        frames.AddRange(request);
+        var frames = Frames(service, request);
         for (int attempt = 1; attempt <= _options.Retries; attempt++)
         {
             _options.Trace($"I: send request to '{service}' service:", frames);
@@ -143,6 +137,15 @@ public sealed class MajordomoClient : IDisposable
     {
         _socket?.Dispose();
         _socket = null;
+    }
+
+    private static List<byte[]> Frames(string service, IEnumerable<byte[]> request)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(service);
+        ArgumentNullException.ThrowIfNull(request);
+        var frames = new List<byte[]> { MajordomoProtocol.ClientHeaderBytes, Encoding.UTF8.GetBytes(service) };
+        frames.AddRange(request);
+        return frames;
     }
 
     private void NoReply(int attempt)
