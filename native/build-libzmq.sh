@@ -316,6 +316,15 @@ if [ "$format" = pe ]; then
   done
   c_flags="$c_flags -I$work/mingw-include"
   cxx_flags="$cxx_flags -I$work/mingw-include"
+  if [ "$toolchain" = zig ]; then
+    # zig 0.11 makes MinGW's ws2_32 import library from its .def file only, without the data
+    # MinGW's own libws2_32.a adds: in6addr_any and in6addr_loopback (ip_resolver.cpp uses
+    # them) are then undefined at the link. Define them as ws2_32 does (ws2ipdef.h values).
+    printf '#include <ws2tcpip.h>\nconst struct in6_addr in6addr_any = IN6ADDR_ANY_INIT;\nconst struct in6_addr in6addr_loopback = IN6ADDR_LOOPBACK_INIT;\n' \
+      > "$work/mingw-in6addr.c"
+    "$work/bin/cc" -O2 -c "$work/mingw-in6addr.c" -o "$work/mingw-in6addr.o" || die "could not compile $work/mingw-in6addr.c"
+    linker_flags="$linker_flags $work/mingw-in6addr.o"
+  fi
   if [ "$toolchain" = gcc ]; then
     # -static makes MinGW link libstdc++, libgcc and winpthread from their archives, so the DLL
     # (and the perf tools) need no libstdc++-6.dll, libgcc_s_seh-1.dll or libwinpthread-1.dll.
