@@ -10,8 +10,9 @@
 #   zig   one pinned zig (native/toolchain/install-zig.sh installs it from npm when missing;
 #         clang 16 + libc++ 16, its own glibc/musl/macOS stubs) for linux-x64 and linux-arm64
 #         (glibc 2.17 symbols at most), linux-musl-x64, linux-musl-arm64, osx-x64 (macOS 12),
-#         osx-arm64 (macOS 12); win-arm64 (zig's aarch64-windows-gnu) is wired up but has not
-#         been built yet.
+#         osx-arm64 (macOS 12; the dylib linked by Debian's ld64.lld, see zig-wrapper.sh);
+#         win-arm64 (zig's aarch64-windows-gnu) builds and links, but its check fails: zig's
+#         libunwind is exported beside zmq_* (docs/platforms.md).
 #   gcc   Debian's gcc/g++ (libstdc++ static): linux-x64, linux-arm64 (g++-aarch64-linux-gnu);
 #         MinGW-w64 for win-x64 (the only toolchain for it).
 # Each rid has a default toolchain (DEFAULT_TOOLCHAIN below); its build goes to
@@ -281,12 +282,20 @@ if [ "$toolchain" = zig ]; then
   for mode in ar ranlib; do
     printf '#!/bin/sh\nexec %q %s "$@"\n' "$ZIG" "$mode" > "$work/bin/$mode"
   done
+  if [ "$format" = pe ]; then
+    # libzmq's version resource (version.rc): zig 0.11 has no resource compiler; LLVM's
+    # windres (Debian's llvm-14) writes the COFF object for the target's machine.
+    need_pkgs llvm-windres-14:llvm-14
+    printf '#!/bin/sh\nexec llvm-windres-14 --target=%s "$@"\n' "$cpu-w64-mingw32" > "$work/bin/windres"
+    cmake_extra+=(-DCMAKE_RC_COMPILER="$work/bin/windres")
+  fi
   chmod +x "$work/bin/"*
   cmake_extra+=(-DCMAKE_C_COMPILER="$work/bin/cc" -DCMAKE_CXX_COMPILER="$work/bin/c++"
     -DCMAKE_AR="$work/bin/ar" -DCMAKE_RANLIB="$work/bin/ranlib")
 fi
-if [ "$rid" = win-x64 ]; then
-  # Forwarding headers, so the pinned source builds with MinGW unchanged:
+if [ "$format" = pe ]; then
+  # Forwarding headers, so the pinned source builds with MinGW (Debian's for win-x64, the
+  # mingw-w64 headers zig ships for win-arm64) unchanged:
   # - the bundled wepoll includes <WS2tcpip.h>, <WinSock2.h> and <Windows.h>, spelled as on
   #   Windows' case-insensitive file system; MinGW's headers are lower case;
   # - libzmq 4.3.4 enables ipc:// on Windows when <afunix.h> exists (AF_UNIX, Windows 10
@@ -308,10 +317,22 @@ if [ "$rid" = win-x64 ]; then
   done
   c_flags="$c_flags -I$work/mingw-include"
   cxx_flags="$cxx_flags -I$work/mingw-include"
-  # -static makes MinGW link libstdc++, libgcc and winpthread from their archives, so the DLL
-  # (and the perf tools) need no libstdc++-6.dll, libgcc_s_seh-1.dll or libwinpthread-1.dll.
-  linker_flags="$linker_flags -static -lwinpthread"
-  exe_linker_flags="$exe_linker_flags -static"
+  if [ "$toolchain" = zig ]; then
+    # zig 0.11 makes MinGW's ws2_32 import library from its .def file only, without the data
+    # MinGW's own libws2_32.a adds: in6addr_any and in6addr_loopback (ip_resolver.cpp uses
+    # them) are then undefined at the link. Define them as ws2_32 does (ws2ipdef.h values).
+    printf '#include <ws2tcpip.h>\nconst struct in6_addr in6addr_any = IN6ADDR_ANY_INIT;\nconst struct in6_addr in6addr_loopback = IN6ADDR_LOOPBACK_INIT;\n' \
+      > "$work/mingw-in6addr.c"
+    "$work/bin/cc" -O2 -c "$work/mingw-in6addr.c" -o "$work/mingw-in6addr.o" || die "could not compile $work/mingw-in6addr.c"
+    linker_flags="$linker_flags $work/mingw-in6addr.o"
+  fi
+  if [ "$toolchain" = gcc ]; then
+    # -static makes MinGW link libstdc++, libgcc and winpthread from their archives, so the DLL
+    # (and the perf tools) need no libstdc++-6.dll, libgcc_s_seh-1.dll or libwinpthread-1.dll.
+    # (zig links its libc++ statically already, and libzmq uses Windows threads, not pthreads.)
+    linker_flags="$linker_flags -static -lwinpthread"
+    exe_linker_flags="$exe_linker_flags -static"
+  fi
 fi
 
 # libzmq's perf tools (bench/ runs them) for the rids a machine here can run: linux-x64 and
