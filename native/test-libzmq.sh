@@ -31,7 +31,8 @@
 # Environment (so the same script can run the zig and cross builds later):
 #   CC, CXX           compilers (default gcc, g++)
 #   CMAKE_EXTRA       extra cmake arguments (a toolchain file, -DCMAKE_SYSTEM_NAME=..., ...)
-#   TEST_EMULATOR     a command every test executable is run under (e.g. "qemu-aarch64 -L /usr/aarch64-linux-gnu")
+#   TEST_EMULATOR     a command every test executable is run under (e.g. "qemu-aarch64 -L /usr/aarch64-linux-gnu");
+#                     in full mode ctest's too (CMAKE_CROSSCOMPILING_EMULATOR), with --rid naming the cache
 #   JOBS              parallel compile jobs (default 2; the build runs under nice)
 #
 # Cache: native/.cache/test-<mode>-<rid>[-asan]/ keeps the patched source and the build. A new
@@ -254,6 +255,12 @@ command -v cmake >/dev/null 2>&1 || die "cmake is missing"
 build="$cache/build"
 c_flags="-fvisibility=hidden"
 cxx_flags="-fvisibility=hidden -fvisibility-inlines-hidden"
+# TEST_EMULATOR: ctest runs every test program under it too (CMake's list: words joined by ';').
+emulator_define=()
+[ ${#emulator[@]} -gt 0 ] && emulator_define=(-DCMAKE_CROSSCOMPILING_EMULATOR="$(IFS=';'; echo "${emulator[*]}")")
+if [ -f "$build/CMakeCache.txt" ] && [ "$(sed -n 's/^CMAKE_CROSSCOMPILING_EMULATOR:[A-Z]*=//p' "$build/CMakeCache.txt")" != "$(IFS=';'; echo "${emulator[*]}")" ]; then
+  die "TEST_EMULATOR differs from the one $build was configured with: use another --rid (or delete $cache)"
+fi
 if [ ! -f "$build/CMakeCache.txt" ]; then
   log "configuring (CC=$CC CXX=$CXX${CMAKE_EXTRA:+ $CMAKE_EXTRA})"
   CC=$CC CXX=$CXX cmake -S "$src" -B "$build" \
@@ -265,7 +272,7 @@ if [ ! -f "$build/CMakeCache.txt" ]; then
     -DWITH_LIBBSD=OFF -DWITH_OPENPGM=OFF -DWITH_NORM=OFF -DWITH_VMCI=OFF \
     -DBUILD_SHARED=OFF -DBUILD_STATIC=ON -DBUILD_TESTS=ON -DENABLE_ASAN=$([ $asan = 1 ] && echo ON || echo OFF) \
     -DWITH_PERF_TOOL=OFF -DWITH_DOC=OFF -DWITH_DOCS=OFF -DENABLE_CPACK=OFF -DENABLE_PRECOMPILED=OFF \
-    "${cmake_extra[@]}" > "$cache/cmake-configure.log" 2>&1 \
+    "${emulator_define[@]}" "${cmake_extra[@]}" > "$cache/cmake-configure.log" 2>&1 \
     || { tail -30 "$cache/cmake-configure.log"; die "cmake configure failed (log $cache/cmake-configure.log)"; }
 fi
 # With --asan only the library and our defect tests are built: their point is to turn a
@@ -284,7 +291,7 @@ defect_tests "$build/lib/libzmq.a $asan_link" "$asan_link" "$build/lib/libzmq.a"
 
 ctest_args=(--test-dir "$build" --output-on-failure --no-tests=error)
 [ -n "$tests_regex" ] && ctest_args+=(-R "$tests_regex")
-[ ${#emulator[@]} -gt 0 ] && log "note: TEST_EMULATOR applies to the defect tests; for ctest, pass -DCMAKE_CROSSCOMPILING_EMULATOR in CMAKE_EXTRA"
+[ ${#emulator[@]} -gt 0 ] && log "ctest runs each test under: ${emulator[*]}"
 log "running ctest (log $cache/ctest.log)"
 first=0
 ctest "${ctest_args[@]}" -j "$JOBS" > "$cache/ctest.log" 2>&1 || first=$?
