@@ -68,9 +68,10 @@ internal static class InterruptExample
     /// for SIGINT is never called and the server would ignore Ctrl-C for ever: it stays blocked in its
     /// receive. The Guide's C version installs its handler with sigaction(2) whatever the disposition
     /// was, so it stops on SIGINT anyway; this puts SIGINT back to SIG_DFL first, so ours does the same.
-    /// Linux only (the disposition is read from /proc/self/status, without changing it).
+    /// Linux only (the disposition is read from /proc/self/status, without changing it). Also used by
+    /// asyncawait, whose Ctrl+C cancels its token.
     /// </summary>
-    private static void TakeBackIgnoredSigint()
+    internal static void TakeBackIgnoredSigint()
     {
         const int Sigint = 2;
         if (!OperatingSystem.IsLinux())
