@@ -13,35 +13,54 @@ namespace ZmqNative;
 public sealed partial class ZmqSocket
 {
     /// <summary>
-    /// Sends one frame. Completes when libzmq has accepted it (queued it for sending); a full
-    /// high-water mark makes it wait, never drops it.
+    /// Sends one frame. Completes when libzmq has accepted the frame (zmq_send(3) queued it for
+    /// sending; that is not delivery to a peer). A full high-water mark makes it wait, never drops it.
     /// </summary>
     /// <remarks>
-    /// Operations on one socket are served in the order they were started, one queue per
-    /// direction, so any number of tasks may call this at once. While one is pending, a
-    /// synchronous call on the socket throws <see cref="InvalidOperationException"/> (except on
-    /// the thread-safe types). When libzmq has room now the returned task is already complete
-    /// and nothing is allocated; a send that has to wait uses a pooled operation object.
+    /// <para><b>Order.</b> Sends on one socket are served in the order they were started (one queue
+    /// per direction; receives queue apart and never wait behind sends), so any number of tasks may
+    /// call this at once. Frames sent with <paramref name="more"/> by several tasks at once can
+    /// interleave with each other's: a multipart message from one of many tasks goes with
+    /// <see cref="SendMultipartAsync(IEnumerable{byte[]}, CancellationToken)"/>, which is one queue
+    /// entry. While any operation is pending, a synchronous call on the socket throws
+    /// <see cref="InvalidOperationException"/> (except on the thread-safe types).</para>
+    /// <para><b>Completion.</b> When nothing is queued ahead of it and libzmq has room, the returned
+    /// task is already complete. Otherwise the send waits, no thread blocked, and the context's
+    /// reactor thread completes it once libzmq takes the frame; the continuation then runs on the
+    /// thread pool (or the captured context), never inline on the completing thread. Disposing the
+    /// socket, or shutting the context down, ends it with an exception.</para>
+    /// <para><b>Allocation.</b> None when it completes at once. A send that has to wait takes an
+    /// operation object from the socket's pool (returned when the task's result is read; a new one
+    /// when the pool is empty). The first async call on a socket creates its async state, and the
+    /// first wait in a context starts the context's reactor thread.</para>
     /// </remarks>
     /// <param name="data">The bytes; copied when libzmq accepts the frame, so keep them unchanged until the task completes.</param>
     /// <param name="more">True when more frames of the same message follow (ZMQ_SNDMORE).</param>
-    /// <param name="cancellationToken">Ends the wait with <see cref="OperationCanceledException"/>; a frame libzmq already accepted stays sent.</param>
+    /// <param name="cancellationToken">
+    /// Ends a waiting send with <see cref="OperationCanceledException"/>: it was not sent. A token
+    /// canceled before the call gives a canceled task and nothing is tried. A frame libzmq accepted
+    /// before the cancellation stays sent and the task completes normally.
+    /// </param>
     /// <returns>A task that completes when the frame is queued.</returns>
     /// <exception cref="ObjectDisposedException">The socket is disposed, or is disposed while the send waits.</exception>
     /// <exception cref="ContextTerminatedException">The context is shut down.</exception>
     /// <exception cref="InvalidOperationException">A synchronous call on another thread is inside the socket.</exception>
+    /// <exception cref="ZmqException">libzmq refused the send as the synchronous <see cref="Send(ReadOnlySpan{byte}, bool)"/> would (EFSM, for example). Errors come through the returned task.</exception>
     public ValueTask SendAsync(ReadOnlyMemory<byte> data, bool more = false, CancellationToken cancellationToken = default) =>
         StartVoid(new AsyncArgs { Kind = AsyncOperationKind.SendBytes, SendData = data, More = more }, cancellationToken);
 
     /// <summary>Sends one frame holding the UTF-8 bytes of <paramref name="text"/>; completes when libzmq has accepted it.</summary>
     /// <remarks>
-    /// As <see cref="SendAsync(ReadOnlyMemory{byte}, bool, CancellationToken)"/>. The text is encoded
-    /// into a buffer from <see cref="ArrayPool{T}.Shared"/>, returned when the send ends.
+    /// Order, completion and errors as <see cref="SendAsync(ReadOnlyMemory{byte}, bool, CancellationToken)"/>.
+    /// Allocation: the text is encoded into a buffer rented from <see cref="ArrayPool{T}.Shared"/>,
+    /// returned when the send ends (done, canceled or failed); beyond that, as the bytes overload
+    /// (nothing more when it completes at once, a pooled operation object when it waits).
     /// </remarks>
     /// <param name="text">The text.</param>
     /// <param name="more">True when more frames of the same message follow.</param>
-    /// <param name="cancellationToken">Ends the wait with <see cref="OperationCanceledException"/>.</param>
+    /// <param name="cancellationToken">Ends a waiting send with <see cref="OperationCanceledException"/>: it was not sent. A frame already accepted stays sent.</param>
     /// <returns>A task that completes when the frame is queued.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="text"/> is null (thrown at the call).</exception>
     public ValueTask SendAsync(string text, bool more = false, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(text);
@@ -54,11 +73,15 @@ public sealed partial class ZmqSocket
     /// Sends a message frame; completes when libzmq has accepted it, leaving the message empty
     /// (its content belongs to libzmq). Canceled or failed, the message keeps its content.
     /// </summary>
-    /// <remarks>As <see cref="SendAsync(ReadOnlyMemory{byte}, bool, CancellationToken)"/>; nothing is copied.</remarks>
+    /// <remarks>
+    /// Order, completion and errors as <see cref="SendAsync(ReadOnlyMemory{byte}, bool, CancellationToken)"/>.
+    /// Nothing is copied; no allocation when it completes at once, a pooled operation object when it waits.
+    /// </remarks>
     /// <param name="message">The message; do not use it until the task completes.</param>
     /// <param name="more">True when more frames of the same message follow.</param>
-    /// <param name="cancellationToken">Ends the wait with <see cref="OperationCanceledException"/>.</param>
+    /// <param name="cancellationToken">Ends a waiting send with <see cref="OperationCanceledException"/>: it was not sent and the message keeps its content.</param>
     /// <returns>A task that completes when the frame is queued.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="message"/> is null (thrown at the call).</exception>
     public ValueTask SendAsync(ZmqMessage message, bool more = false, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
@@ -67,22 +90,31 @@ public sealed partial class ZmqSocket
 
     /// <summary>
     /// Sends a multipart message, all frames or none; completes when libzmq has accepted its
-    /// first frame (the others are then always accepted too). No other task's frames come between.
+    /// first frame (the others are then always accepted too: the high-water mark counts messages).
+    /// It is one entry in the socket's send queue, so no other task's frames come between.
     /// </summary>
-    /// <remarks>The frames are enumerated and checked once, at the call (a list is allocated unless they are an <see cref="IReadOnlyList{T}"/>).</remarks>
+    /// <remarks>
+    /// Order, completion and errors as <see cref="SendAsync(ReadOnlyMemory{byte}, bool, CancellationToken)"/>.
+    /// The frames are enumerated and checked once, at the call. Allocation: a list of the frames
+    /// unless they are an <see cref="IReadOnlyList{T}"/> already; nothing more when it completes at
+    /// once, a pooled operation object when it waits.
+    /// </remarks>
     /// <param name="frames">The frames, at least one, none null; keep them unchanged until the task completes.</param>
-    /// <param name="cancellationToken">Ends the wait with <see cref="OperationCanceledException"/>: then nothing was sent.</param>
+    /// <param name="cancellationToken">Ends a waiting send with <see cref="OperationCanceledException"/>: then no frame was sent.</param>
     /// <returns>A task that completes when the message is queued.</returns>
-    /// <exception cref="ArgumentException">There is no frame, or one is null: nothing was sent.</exception>
+    /// <exception cref="ArgumentException">There is no frame, or one is null (thrown at the call): nothing was sent.</exception>
     public ValueTask SendMultipartAsync(IEnumerable<byte[]> frames, CancellationToken cancellationToken = default) =>
         StartVoid(new AsyncArgs { Kind = AsyncOperationKind.SendFrames, Frames = CheckedFrames(frames) }, cancellationToken);
 
     /// <summary>Sends a multipart message of UTF-8 text frames, all or none; completes when libzmq has accepted it.</summary>
-    /// <remarks>As <see cref="SendMultipartAsync(IEnumerable{byte[]}, CancellationToken)"/>; each frame is encoded into a new array.</remarks>
+    /// <remarks>
+    /// As <see cref="SendMultipartAsync(IEnumerable{byte[]}, CancellationToken)"/>. Allocation: a list
+    /// and one new array per frame (the encoded text), at the call.
+    /// </remarks>
     /// <param name="frames">The frames, at least one, none null.</param>
-    /// <param name="cancellationToken">Ends the wait with <see cref="OperationCanceledException"/>: then nothing was sent.</param>
+    /// <param name="cancellationToken">Ends a waiting send with <see cref="OperationCanceledException"/>: then no frame was sent.</param>
     /// <returns>A task that completes when the message is queued.</returns>
-    /// <exception cref="ArgumentException">There is no frame, or one is null: nothing was sent.</exception>
+    /// <exception cref="ArgumentException">There is no frame, or one is null (thrown at the call): nothing was sent.</exception>
     public ValueTask SendMultipartAsync(IEnumerable<string> frames, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(frames);
@@ -96,30 +128,50 @@ public sealed partial class ZmqSocket
     }
 
     /// <summary>Sends envelope then body as one multipart message (a ROUTER picks the peer by the first frame); completes when libzmq has accepted it.</summary>
+    /// <remarks>
+    /// As <see cref="SendMultipartAsync(IEnumerable{byte[]}, CancellationToken)"/>: all frames or
+    /// none, one queue entry. Allocation: the list of envelope and body frames, at the call.
+    /// </remarks>
     /// <param name="message">The message, usually <see cref="ZmqRoutedMessage.Reply(IEnumerable{byte[]})"/> of one received.</param>
-    /// <param name="cancellationToken">Ends the wait with <see cref="OperationCanceledException"/>: then nothing was sent.</param>
+    /// <param name="cancellationToken">Ends a waiting send with <see cref="OperationCanceledException"/>: then no frame was sent.</param>
     /// <returns>A task that completes when the message is queued.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="message"/> is null (thrown at the call).</exception>
     public ValueTask SendRoutedAsync(ZmqRoutedMessage message, CancellationToken cancellationToken = default) =>
         SendMultipartAsync((message ?? throw new ArgumentNullException(nameof(message))).ToFrames(), cancellationToken);
 
     /// <summary>
-    /// Receives one frame into <paramref name="buffer"/>; completes when a frame is there. The
-    /// result is the frame's full size: larger than the buffer means only its start was stored
-    /// and the rest is lost (as zmq_recv(3)).
+    /// Receives one frame into <paramref name="buffer"/>; completes when a frame has been taken
+    /// from libzmq. The result is the frame's full size: larger than the buffer means only its start
+    /// was stored and the rest is lost (as zmq_recv(3)).
     /// </summary>
     /// <remarks>
-    /// Receives on one socket are served in the order they were started. When a frame is
-    /// waiting the task is already complete and nothing is allocated; a receive that has to
-    /// wait uses a pooled operation object. The buffer is written when the frame is taken.
+    /// <para><b>Order.</b> Receives on one socket are served in the order they were started, so
+    /// several tasks may wait at once, each getting a different frame. While any operation is pending,
+    /// a synchronous call on the socket throws <see cref="InvalidOperationException"/> (except on the
+    /// thread-safe types).</para>
+    /// <para><b>Completion.</b> When a frame is waiting and no receive is queued ahead, the returned
+    /// task is already complete. Otherwise the receive waits, no thread blocked, and the context's
+    /// reactor thread completes it when a frame arrives; the continuation runs on the thread pool
+    /// (or the captured context), never inline on the completing thread. The buffer is written only
+    /// when the frame is taken. Disposing the socket, or shutting the context down, ends it with an
+    /// exception.</para>
+    /// <para><b>Allocation.</b> None when it completes at once. A receive that has to wait takes an
+    /// operation object from the socket's pool (returned when the task's result is read; a new one
+    /// when the pool is empty). The first async call on a socket creates its async state, and the
+    /// first wait in a context starts the context's reactor thread.</para>
     /// </remarks>
     /// <param name="buffer">Where the frame goes; keep it until the task completes.</param>
     /// <param name="cancellationToken">
-    /// Ends the wait with <see cref="OperationCanceledException"/>. A frame is never lost to a
-    /// cancellation: one taken from libzmq before the cancellation won completes the task.
+    /// Ends a waiting receive with <see cref="OperationCanceledException"/>: then no frame was taken,
+    /// and the next receive gets it. A frame is never lost to a cancellation: one taken from libzmq
+    /// before the cancellation won completes the task normally. A token canceled before the call
+    /// gives a canceled task and nothing is tried.
     /// </param>
     /// <returns>The frame's full size.</returns>
     /// <exception cref="ObjectDisposedException">The socket is disposed, or is disposed while the receive waits.</exception>
     /// <exception cref="ContextTerminatedException">The context is shut down.</exception>
+    /// <exception cref="InvalidOperationException">A synchronous call on another thread is inside the socket.</exception>
+    /// <exception cref="ZmqException">libzmq refused the receive as the synchronous <see cref="Receive(Span{byte})"/> would (EFSM, for example). Errors come through the returned task.</exception>
     public ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         if (cancellationToken.IsCancellationRequested)
@@ -138,45 +190,80 @@ public sealed partial class ZmqSocket
         }
     }
 
-    /// <summary>Receives one frame into <paramref name="message"/>, replacing its content; completes when a frame is there.</summary>
-    /// <remarks>As <see cref="ReceiveAsync(Memory{byte}, CancellationToken)"/>: no managed allocation when a frame is waiting.</remarks>
+    /// <summary>Receives one frame into <paramref name="message"/>, replacing its content; completes when a frame has been taken from libzmq.</summary>
+    /// <remarks>
+    /// Order, completion and errors as <see cref="ReceiveAsync(Memory{byte}, CancellationToken)"/>.
+    /// No managed allocation when a frame is waiting; a pooled operation object when it waits.
+    /// The message's previous content is released by the first attempt (a receive that finds
+    /// nothing leaves the message empty, as zmq_msg_recv(3) does), so do not count on it after a
+    /// canceled or failed receive.
+    /// </remarks>
     /// <param name="message">The message to reuse; do not use it until the task completes.</param>
-    /// <param name="cancellationToken">Ends the wait with <see cref="OperationCanceledException"/>; a frame already taken is delivered.</param>
+    /// <param name="cancellationToken">Ends a waiting receive with <see cref="OperationCanceledException"/>: no frame was taken (the next receive gets it). A frame already taken is delivered.</param>
     /// <returns>A task that completes when the frame is in the message.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="message"/> is null (thrown at the call).</exception>
     public ValueTask ReceiveAsync(ZmqMessage message, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
         return StartVoid(new AsyncArgs { Kind = AsyncOperationKind.ReceiveMessage, Message = message }, cancellationToken);
     }
 
-    /// <summary>Receives one frame and decodes it as UTF-8; completes when a frame is there.</summary>
-    /// <remarks>As <see cref="ReceiveAsync(Memory{byte}, CancellationToken)"/>; allocates the string.</remarks>
-    /// <param name="cancellationToken">Ends the wait with <see cref="OperationCanceledException"/>; a frame already taken is delivered.</param>
+    /// <summary>Receives one frame and decodes it as UTF-8; completes when a frame has been taken from libzmq.</summary>
+    /// <remarks>
+    /// Order, completion, cancellation and errors as <see cref="ReceiveAsync(Memory{byte}, CancellationToken)"/>.
+    /// Allocation: the string (the frame is read through a message the socket keeps for this); a
+    /// pooled operation object when it waits.
+    /// </remarks>
+    /// <param name="cancellationToken">Ends a waiting receive with <see cref="OperationCanceledException"/>: no frame was taken. A frame already taken is delivered.</param>
     /// <returns>The text.</returns>
     public ValueTask<string> ReceiveStringAsync(CancellationToken cancellationToken = default) =>
         StartReceive<string>(AsyncOperationKind.ReceiveString, cancellationToken);
 
-    /// <summary>Receives every frame of one multipart message; completes when a whole message is there.</summary>
-    /// <remarks>As <see cref="ReceiveAsync(Memory{byte}, CancellationToken)"/>; allocates the list and one array per frame.</remarks>
-    /// <param name="cancellationToken">Ends the wait with <see cref="OperationCanceledException"/>; a message already taken is delivered.</param>
+    /// <summary>
+    /// Receives every frame of one multipart message; completes when a whole message has been taken
+    /// from libzmq (it delivers a message's frames together: once the first is there, all are).
+    /// </summary>
+    /// <remarks>
+    /// Order, completion, cancellation and errors as <see cref="ReceiveAsync(Memory{byte}, CancellationToken)"/>;
+    /// the whole message is one queue entry. Allocation: the list and one array per frame; a pooled
+    /// operation object when it waits.
+    /// </remarks>
+    /// <param name="cancellationToken">Ends a waiting receive with <see cref="OperationCanceledException"/>: no frame was taken. A message already taken is delivered whole.</param>
     /// <returns>The frames, in order.</returns>
     public ValueTask<List<byte[]>> ReceiveMultipartAsync(CancellationToken cancellationToken = default) =>
         StartReceive<List<byte[]>>(AsyncOperationKind.ReceiveFrames, cancellationToken);
 
     /// <summary>Receives one message on a ROUTER as envelope and body (<see cref="ZmqRoutedMessage.Split"/>); answer it with <see cref="SendRoutedAsync"/>.</summary>
-    /// <param name="cancellationToken">Ends the wait with <see cref="OperationCanceledException"/>; a message already taken is delivered.</param>
+    /// <remarks>
+    /// Completes, cancels and fails as <see cref="ReceiveMultipartAsync"/>, which it awaits.
+    /// Allocation: what that allocates, the routed message with its envelope and body, and, when it
+    /// has to wait, this async method's state.
+    /// </remarks>
+    /// <param name="cancellationToken">Ends a waiting receive with <see cref="OperationCanceledException"/>: no frame was taken. A message already taken is delivered.</param>
     /// <returns>The message.</returns>
-    /// <exception cref="ArgumentException">The message has no routing id (the socket is not a ROUTER).</exception>
+    /// <exception cref="ArgumentException">The message's first frame is empty (no routing id: the socket is not a ROUTER); that message was taken and is not delivered.</exception>
     public async ValueTask<ZmqRoutedMessage> ReceiveRoutedAsync(CancellationToken cancellationToken = default) =>
         ZmqRoutedMessage.Split(await ReceiveMultipartAsync(cancellationToken).ConfigureAwait(false));
 
     /// <summary>
     /// Reads whole messages (every frame of each) as they arrive, until canceled: the receive
-    /// loop of a worker. Ends with <see cref="OperationCanceledException"/> when the token is
-    /// canceled, <see cref="ObjectDisposedException"/> when the socket is disposed,
+    /// loop of a worker. It never ends by itself: <see cref="OperationCanceledException"/> when the
+    /// token is canceled, <see cref="ObjectDisposedException"/> when the socket is disposed,
     /// <see cref="ContextTerminatedException"/> when the context is shut down.
     /// </summary>
-    /// <param name="cancellationToken">Stops the reading; a message already taken is delivered first.</param>
+    /// <remarks>
+    /// Each step is a <see cref="ReceiveMultipartAsync"/>: it completes when a whole message has been
+    /// taken, at once when one is waiting. Allocation: per message at least what
+    /// <see cref="ReceiveMultipartAsync"/> allocates (the list and the frames' arrays), plus the
+    /// async iterator's own objects (a token given both here and with <c>WithCancellation</c> is
+    /// linked into a new source). A loop that allocates nothing per message awaits
+    /// <see cref="ReceiveAsync(ZmqMessage, CancellationToken)"/> on one reused message instead.
+    /// </remarks>
+    /// <param name="cancellationToken">
+    /// Stops the reading: a waiting step ends with <see cref="OperationCanceledException"/> and no
+    /// message was taken. A message already taken when the token fires is yielded first; the next
+    /// step then ends canceled.
+    /// </param>
     /// <returns>The messages.</returns>
     public async IAsyncEnumerable<List<byte[]>> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
