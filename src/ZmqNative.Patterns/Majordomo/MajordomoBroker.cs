@@ -1,4 +1,5 @@
 using System.Text;
+using ZmqNative.Patterns.Loop;
 
 namespace ZmqNative.Patterns.Majordomo;
 
@@ -142,6 +143,18 @@ public sealed class MajordomoBroker : IDisposable
     {
         _socket.Bind(endpoint);
         Log($"I: MDP broker/0.2.0 is active at {endpoint}");
+    }
+
+    /// <summary>
+    /// Serves clients and workers as <see cref="Run"/> does, on a dedicated thread of its own (not a thread-pool thread), and returns a task for its end:
+    /// the loop waits on several sockets with a poller, which has no awaitable form (docs/patterns.md).
+    /// </summary>
+    /// <param name="cancellationToken">Stops the loop as it stops <see cref="Run"/>; the task then completes normally.</param>
+    /// <returns>A task that completes when the loop has stopped and its sockets are closed, or faults with what
+    /// ended it otherwise (<see cref="ContextTerminatedException"/> when the context shut down, or a failure of the loop).</returns>
+    public Task RunAsync(CancellationToken cancellationToken)
+    {
+        return LoopThread.RunAsync("MajordomoBroker", Run, cancellationToken);
     }
 
     /// <summary>Serves clients and workers until <paramref name="cancellation"/> is cancelled or the context is terminated.</summary>
