@@ -257,13 +257,34 @@ public class PirateRunAsyncTests
             // A Simple Pirate worker says READY once, and a restarted queue knows no worker: each run gets a new one.
             using var stop = new CancellationTokenSource();
             var queueRun = queue.RunAsync(stop.Token);
-            var worker = PirateTesting.Background(() => new SimplePirateWorker(context, queue.BackendEndpoint).Run(Tagged("S"), stop.Token));
+            var worker = new SimplePirateWorker(context, queue.BackendEndpoint).RunAsync(Tagged("S"), stop.Token);
             var result = await client.RequestAsync([PirateTesting.Bytes("r" + run)]);
             Assert.That(result.ReplyText, Is.EqualTo("S:r" + run));
             stop.Cancel();
             Stopped(queueRun, "the queue");
-            PirateTesting.Join(worker);
+            Stopped(worker, "the worker");
         }
+    }
+
+    [Test]
+    public void SimplePirate_WorkerHandlerThrows_ItsRunFaultsWithTheExceptionAndItsSocketIsClosed()
+    {
+        using var context = new ZmqContext { DefaultLinger = TimeSpan.Zero };
+        using var workerContext = new ZmqContext { DefaultLinger = TimeSpan.Zero };
+        using var stop = new CancellationTokenSource();
+        using var queue = new SimplePirateQueue(context, "tcp://127.0.0.1:*", "tcp://127.0.0.1:*");
+        var queueRun = queue.RunAsync(stop.Token);
+        var worker = new SimplePirateWorker(workerContext, queue.BackendEndpoint).RunAsync(_ => throw new InvalidDataException("handler failed"), stop.Token);
+        using var client = new LazyPirateClient(context, queue.FrontendEndpoint, new LazyPirateClientOptions { RequestTimeout = Wait, Attempts = 1 });
+        var pending = client.RequestAsync([PirateTesting.Bytes("x")], cancellationToken: stop.Token).AsTask();
+
+        var error = Faulted(worker, "the worker");
+
+        Assert.That(error, Is.InstanceOf<InvalidDataException>().With.Message.EqualTo("handler failed"));
+        Assert.That(OpenSockets(workerContext), Is.Zero);
+        stop.Cancel();
+        Stopped(queueRun, "the queue");
+        Assert.That(() => pending.Wait(Wait), Throws.InstanceOf<AggregateException>());
     }
 }
 
