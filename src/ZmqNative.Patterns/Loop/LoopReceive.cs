@@ -13,6 +13,14 @@ internal static class LoopReceive
     /// <returns>The message, or null when the timeout passed first.</returns>
     public static async ValueTask<List<byte[]>?> WithinAsync(ZmqSocket socket, TimeSpan timeout, CancellationToken cancellation)
     {
+        // A loop under load finds its next message already there: one attempt first, so that case
+        // costs no token source and no timer (the same attempt the awaited receive would make).
+        cancellation.ThrowIfCancellationRequested();
+        if (socket.TryReceiveMultipart(TimeSpan.Zero, out var ready))
+        {
+            return ready;
+        }
+
         using var step = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         step.CancelAfter(timeout);
         try
