@@ -501,6 +501,43 @@ public class BinaryStarAndCloneRunAsyncTests
     }
 
     [Test]
+    public async Task BinaryStar_BackupStoppedAndRunAgain_TakesOverWhenThePrimaryStops()
+    {
+        using var context = new ZmqContext { DefaultLinger = TimeSpan.Zero };
+        using var primary = new BinaryStarServer(context, true, "tcp://127.0.0.1:*", null, new BinaryStarServerOptions { Heartbeat = Heartbeat });
+        using var backup = new BinaryStarServer(context, false, "tcp://127.0.0.1:*", null, new BinaryStarServerOptions { Heartbeat = Heartbeat });
+        primary.ConnectPeer(backup.StateEndpoint);
+        backup.ConnectPeer(primary.StateEndpoint);
+        primary.RegisterVoter("tcp://127.0.0.1:*", (s, m) => s.SendMultipart([.. m, "primary"u8.ToArray()]));
+        backup.RegisterVoter("tcp://127.0.0.1:*", (s, m) => s.SendMultipart([.. m, "backup"u8.ToArray()]));
+        using var backupPassive = new ManualResetEventSlim();
+        backup.BecamePassive += backupPassive.Set;
+        using var stopPrimary = new CancellationTokenSource();
+        var primaryRun = primary.RunAsync(stopPrimary.Token);
+        using (var stopBackup = new CancellationTokenSource())
+        {
+            var firstRun = backup.RunAsync(stopBackup.Token);
+            Assert.That(backupPassive.Wait(Wait), Is.True);
+            stopBackup.Cancel();
+            Stopped(firstRun, "the backup's first run");
+        }
+
+        using var stopAgain = new CancellationTokenSource();
+        var secondRun = backup.RunAsync(stopAgain.Token);
+        using var client = new BinaryStarClient(context, primary.FrontendEndpoint!, backup.FrontendEndpoint!, new BinaryStarClientOptions { RequestTimeout = TimeSpan.FromMilliseconds(300), SettleDelay = TimeSpan.FromMilliseconds(100), Attempts = 20 });
+        Assert.That(Encoding.UTF8.GetString((await client.RequestAsync([Encoding.UTF8.GetBytes("1")])).Reply[^1]), Is.EqualTo("primary"));
+
+        stopPrimary.Cancel();
+        Stopped(primaryRun, "the primary");
+        var afterFailover = await client.RequestAsync([Encoding.UTF8.GetBytes("2")], reply => Encoding.UTF8.GetString(reply[0]) == "2");
+
+        Assert.That(afterFailover.Succeeded, Is.True);
+        Assert.That(Encoding.UTF8.GetString(afterFailover.Reply[^1]), Is.EqualTo("backup"), "the backup's second run took over");
+        stopAgain.Cancel();
+        Stopped(secondRun, "the backup's second run");
+    }
+
+    [Test]
     public void BinaryStar_RunAsyncWithoutAVoter_ThrowsAtOnce()
     {
         using var context = new ZmqContext { DefaultLinger = TimeSpan.Zero };
