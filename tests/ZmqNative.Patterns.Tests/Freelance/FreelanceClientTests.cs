@@ -5,7 +5,7 @@ namespace ZmqNative.Patterns.Tests.Freelance;
 
 /// <summary>
 /// FreelanceClient (model three, the agent) against in-process FreelanceServers; each test runs against
-/// TryRequest and RequestAsync.
+/// TryRequest with servers on Run, and RequestAsync with servers on RunAsync.
 /// </summary>
 [TestFixture(false)]
 [TestFixture(true)]
@@ -34,8 +34,8 @@ public class FreelanceClientTests(bool awaitable)
     {
         using var context = new ZmqContext();
         var events = new FreelanceEvents();
-        using var a = new NamedServer(context, "A");
-        using var b = new NamedServer(context, "B");
+        using var a = new NamedServer(context, "A", awaitable: awaitable);
+        using var b = new NamedServer(context, "B", awaitable: awaitable);
         using var client = new FreelanceClient(context, Options(events));
         client.Connect(a.Endpoint);
         client.Connect(b.Endpoint);
@@ -52,8 +52,8 @@ public class FreelanceClientTests(bool awaitable)
     {
         using var context = new ZmqContext();
         var events = new FreelanceEvents();
-        var a = new NamedServer(context, "A");
-        using var b = new NamedServer(context, "B");
+        var a = new NamedServer(context, "A", awaitable: awaitable);
+        using var b = new NamedServer(context, "B", awaitable: awaitable);
         using var client = new FreelanceClient(context, Options(events));
         client.Connect(a.Endpoint);
         client.Connect(b.Endpoint);
@@ -74,12 +74,16 @@ public class FreelanceClientTests(bool awaitable)
         using var context = new ZmqContext();
         using var release = new ManualResetEventSlim();
         var events = new FreelanceEvents();
-        using var hung = new NamedServer(context, "HUNG", body =>
-        {
-            release.Wait(Wait);
-            return [Bytes("HUNG:" + Text(body[0]))];
-        });
-        using var b = new NamedServer(context, "B");
+        using var hung = new NamedServer(
+            context,
+            "HUNG",
+            body =>
+            {
+                release.Wait(Wait);
+                return [Bytes("HUNG:" + Text(body[0]))];
+            },
+            awaitable);
+        using var b = new NamedServer(context, "B", awaitable: awaitable);
         using var client = new FreelanceClient(context, Options(events));
         client.Connect(hung.Endpoint);
         client.Connect(b.Endpoint);
@@ -100,16 +104,20 @@ public class FreelanceClientTests(bool awaitable)
         int calls = 0;
         // SLOW sits on its first request until the client has moved on to the next one.
         NamedServer? slow = null;
-        slow = new NamedServer(context, "SLOW", body =>
-        {
-            if (Interlocked.Increment(ref calls) == 1)
+        slow = new NamedServer(
+            context,
+            "SLOW",
+            body =>
             {
-                release.Wait(Wait);
-            }
+                if (Interlocked.Increment(ref calls) == 1)
+                {
+                    release.Wait(Wait);
+                }
 
-            return [Bytes("SLOW:" + Text(body[0]))];
-        });
-        using var b = new NamedServer(context, "B");
+                return [Bytes("SLOW:" + Text(body[0]))];
+            },
+            awaitable);
+        using var b = new NamedServer(context, "B", awaitable: awaitable);
         var events = new FreelanceEvents();
         var options = Options(events);
         options.Observer = e =>
@@ -162,7 +170,7 @@ public class FreelanceClientTests(bool awaitable)
     public void Request_AfterACancelledCallWhoseAnswerWasAlreadyOnItsWay_GetsItsOwnAnswer()
     {
         using var context = new ZmqContext();
-        using var a = new NamedServer(context, "A");
+        using var a = new NamedServer(context, "A", awaitable: awaitable);
         var events = new FreelanceEvents();
         using var cancel = new CancellationTokenSource();
         using var started = new ManualResetEventSlim();
