@@ -94,7 +94,7 @@ public sealed class SimplePirateQueue : IDisposable
     /// the loop waits on several sockets with a poller, which has no awaitable form (docs/patterns.md).
     /// </summary>
     /// <param name="cancellationToken">Stops the loop as it stops <see cref="Run"/>; the task then completes normally.</param>
-    /// <returns>A task that completes when the loop has stopped and its sockets are closed, or faults with what
+    /// <returns>A task that completes when the loop has stopped (what the run opened is closed), or faults with what
     /// ended it otherwise (<see cref="ContextTerminatedException"/> when the context shut down, or a failure of the loop).</returns>
     public Task RunAsync(CancellationToken cancellationToken = default)
     {

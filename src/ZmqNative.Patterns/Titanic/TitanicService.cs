@@ -138,11 +138,12 @@ public sealed class TitanicService
 
     /// <summary>
     /// Runs the Titanic service as <see cref="Run"/> does, on a dedicated thread of its own (not a thread-pool thread), and returns a task for its end:
-    /// the loop waits on several sockets with a poller, which has no awaitable form (docs/patterns.md).
+    /// the service is three Majordomo workers and a dispatcher that writes and fsyncs files between its waits, work that
+    /// would otherwise sit on thread-pool threads (docs/patterns.md).
     /// </summary>
     /// <param name="cancellationToken">Stops the loop as it stops <see cref="Run"/>; the task then completes normally.</param>
-    /// <returns>A task that completes when the loop has stopped and its sockets are closed, or faults with what
-    /// ended it otherwise (<see cref="ContextTerminatedException"/> when the context shut down, or a failure of the loop).</returns>
+    /// <returns>A task that completes when the loop has stopped (what the run opened is closed), or faults with what
+    /// ended it otherwise (a failure of the dispatcher); a context that shuts down ends it normally, as it ends <see cref="Run"/>.</returns>
     public Task RunAsync(CancellationToken cancellationToken)
     {
         return LoopThread.RunAsync("TitanicService", Run, cancellationToken);
