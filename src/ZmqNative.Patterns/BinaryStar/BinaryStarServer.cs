@@ -235,6 +235,24 @@ public sealed class BinaryStarServer : IDisposable
     }
 
     /// <summary>
+    /// Runs the pair's protocol and serves clients as <see cref="Run"/> does, on a dedicated thread of its own (not a thread-pool thread), and returns a task for its end:
+    /// the loop waits on several sockets with a poller, which has no awaitable form (docs/patterns.md).
+    /// </summary>
+    /// <param name="cancellationToken">Stops the loop as it stops <see cref="Run"/>; the task then completes normally.</param>
+    /// <returns>A task that completes when the loop has stopped (what the run opened is closed), or faults with what
+    /// ended it otherwise (<see cref="ContextTerminatedException"/> when the context shut down, or a failure of the loop).</returns>
+    /// <exception cref="InvalidOperationException">No voter registered (thrown at once, nothing started).</exception>
+    public Task RunAsync(CancellationToken cancellationToken = default)
+    {
+        if (_voter is null)
+        {
+            throw new InvalidOperationException("register a voter before running the server");
+        }
+
+        return LoopThread.RunAsync("BinaryStarServer", Run, cancellationToken);
+    }
+
+    /// <summary>
     /// Runs the pair's protocol and serves clients until <paramref name="cancellation"/> is cancelled or the
     /// context shuts down.
     /// </summary>

@@ -146,6 +146,18 @@ public sealed class CloneServer : IDisposable
     public bool IsActive => Volatile.Read(ref _active);
 
     /// <summary>
+    /// Serves as <see cref="Run"/> does (once per server), on a dedicated thread of its own (not a thread-pool thread), and returns a task for its end:
+    /// the loop waits on several sockets with a poller, which has no awaitable form (docs/patterns.md).
+    /// </summary>
+    /// <param name="cancellationToken">Stops the loop as it stops <see cref="Run"/>; the task then completes normally.</param>
+    /// <returns>A task that completes when the loop has stopped (what the run opened is closed), or faults with what
+    /// ended it otherwise (<see cref="ContextTerminatedException"/> when the context shut down, or a failure of the loop).</returns>
+    public Task RunAsync(CancellationToken cancellationToken = default)
+    {
+        return LoopThread.RunAsync("CloneServer", Run, cancellationToken);
+    }
+
+    /// <summary>
     /// Serves until <paramref name="cancellation"/> is cancelled (checked at least every 100 ms). Call once, on the thread
     /// that owns the server. In pair mode a conflict (dual actives, two primaries...) ends it with a
     /// <see cref="BinaryStarConflictException"/>, as the Guide aborts.

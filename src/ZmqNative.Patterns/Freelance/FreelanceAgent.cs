@@ -5,13 +5,19 @@ namespace ZmqNative.Patterns.Freelance;
 
 /// <summary>
 /// The background half of <see cref="FreelanceClient"/>: runs on the actor's thread, owns the ROUTER
-/// that talks to the servers, and answers the frontend's commands on the pipe:
-/// <c>["CONNECT"][endpoint]</c> → <c>["OK"]</c> or <c>["ERROR"][text]</c>;
-/// <c>["REQUEST"][body...]</c> → <c>["OK"][reply...]</c> or <c>["FAILED"]</c>.
+/// that talks to the servers, and answers the frontend's commands on the pipe. Every command carries
+/// the frontend's call number (8 bytes), and its answer carries it back:
+/// <c>["CONNECT"][call][endpoint]</c> → <c>["OK"][call]</c> or <c>["ERROR"][call][text]</c>;
+/// <c>["REQUEST"][call][body...]</c> → <c>["OK"][call][reply...]</c> or <c>["FAILED"][call]</c>;
+/// <c>["CANCEL"][call]</c> → no answer: the request of that call is dropped if it is still pending.
 /// </summary>
 /// <remarks>
-/// Tickless, as the Guide's agent: each poll waits exactly until the next thing due (a ping, a server's
-/// expiry, the request's retry or its deadline).
+/// <para>The answer-owed rule: the agent answers each CONNECT and REQUEST once, unless the request was
+/// cancelled or superseded by a newer one first. A call the frontend abandoned (cancelled) may still
+/// get its answer, if the agent sent it before the CANCEL arrived; the frontend recognises it by its
+/// call number and drops it, so a later call never takes an earlier call's answer.</para>
+/// <para>Tickless, as the Guide's agent: each poll waits exactly until the next thing due (a ping, a
+/// server's expiry, the request's retry or its deadline).</para>
 /// </remarks>
 internal sealed class FreelanceAgent(ZmqContext context, ZmqActorPipe pipe, FreelanceClientOptions options)
 {
@@ -21,6 +27,10 @@ internal sealed class FreelanceAgent(ZmqContext context, ZmqActorPipe pipe, Free
 
     public static readonly byte[] ConnectCommand = "CONNECT"u8.ToArray();
     public static readonly byte[] RequestCommand = "REQUEST"u8.ToArray();
+    public static readonly byte[] CancelCommand = "CANCEL"u8.ToArray();
+
+    /// <summary>The size of a call number frame (a little-endian unsigned 64-bit count).</summary>
+    public const int CallFrameSize = 8;
 
     private readonly List<Server> _servers = [];
     private readonly long _pingInterval = LoopClock.Milliseconds(options.PingInterval);
@@ -102,9 +112,17 @@ internal sealed class FreelanceAgent(ZmqContext context, ZmqActorPipe pipe, Free
     private void OnCommand(List<byte[]> command)
     {
         long now = TimeProvider.System.NowMilliseconds();
-        if (command[0].AsSpan().SequenceEqual(ConnectCommand) && command.Count == 2)
+        if (command.Count < 2 || command[1].Length != CallFrameSize)
         {
-            string endpoint = Encoding.UTF8.GetString(command[1]);
+            // Not from our frontend (it numbers every call): answer so a caller never waits for nothing.
+            pipe.Socket.SendMultipart([Encoding.UTF8.GetBytes(ErrorStatus), new byte[CallFrameSize], Encoding.UTF8.GetBytes("unknown command")]);
+            return;
+        }
+
+        byte[] call = command[1];
+        if (command[0].AsSpan().SequenceEqual(ConnectCommand) && command.Count == 3)
+        {
+            string endpoint = Encoding.UTF8.GetString(command[2]);
             try
             {
                 Emit(FreelanceEventKind.Connecting, endpoint);
@@ -112,7 +130,7 @@ internal sealed class FreelanceAgent(ZmqContext context, ZmqActorPipe pipe, Free
             }
             catch (ZmqException e)
             {
-                pipe.Socket.SendMultipart([ErrorStatus, e.Message]);
+                pipe.Socket.SendMultipart([Encoding.UTF8.GetBytes(ErrorStatus), call, Encoding.UTF8.GetBytes(e.Message)]);
                 return;
             }
 
@@ -122,16 +140,27 @@ internal sealed class FreelanceAgent(ZmqContext context, ZmqActorPipe pipe, Free
                 _servers.Add(new Server(endpoint) { PingAt = now, Expires = now + _ttl });
             }
 
-            pipe.Socket.SendMultipart([OkStatus]);
+            pipe.Socket.SendMultipart([Encoding.UTF8.GetBytes(OkStatus), call]);
         }
-        else if (command[0].AsSpan().SequenceEqual(RequestCommand) && command.Count >= 2)
+        else if (command[0].AsSpan().SequenceEqual(RequestCommand) && command.Count >= 3)
         {
-            _pending = new Pending(++_sequence, command.GetRange(1, command.Count - 1), now + _globalTimeout);
+            // A request still pending here was abandoned by its caller (only one call runs at a time):
+            // it is superseded, and its answer is no longer owed.
+            _pending = new Pending(++_sequence, call, command.GetRange(2, command.Count - 2), now + _globalTimeout);
             Dispatch(now);
+        }
+        else if (command[0].AsSpan().SequenceEqual(CancelCommand) && command.Count == 2)
+        {
+            // Already answered (the answer crossed the CANCEL on the pipe) or superseded: nothing to do.
+            if (_pending is { } pending && pending.Call.AsSpan().SequenceEqual(call))
+            {
+                Emit(FreelanceEventKind.RequestCancelled, frames: pending.Body);
+                _pending = null;
+            }
         }
         else
         {
-            pipe.Socket.SendMultipart([ErrorStatus, "unknown command"]);
+            pipe.Socket.SendMultipart([Encoding.UTF8.GetBytes(ErrorStatus), call, Encoding.UTF8.GetBytes("unknown command")]);
         }
     }
 
@@ -192,7 +221,7 @@ internal sealed class FreelanceAgent(ZmqContext context, ZmqActorPipe pipe, Free
         else if (message.Count >= 3 && _pending is { } pending && FreelanceProtocol.IsSequence(message[1], pending.Sequence))
         {
             Emit(FreelanceEventKind.ReplyReceived, server.Endpoint, message);
-            pipe.Socket.SendMultipart([Encoding.UTF8.GetBytes(OkStatus), .. message.Skip(2)]);
+            pipe.Socket.SendMultipart([Encoding.UTF8.GetBytes(OkStatus), pending.Call, .. message.Skip(2)]);
             _pending = null;
         }
         else if (message.Count >= 3)
@@ -217,7 +246,7 @@ internal sealed class FreelanceAgent(ZmqContext context, ZmqActorPipe pipe, Free
             if (now >= pending.Deadline)
             {
                 Emit(FreelanceEventKind.RequestFailed);
-                pipe.Socket.SendMultipart([FailedStatus]);
+                pipe.Socket.SendMultipart([Encoding.UTF8.GetBytes(FailedStatus), pending.Call]);
                 _pending = null;
             }
             else if (now >= pending.RetryAt)
@@ -294,9 +323,12 @@ internal sealed class FreelanceAgent(ZmqContext context, ZmqActorPipe pipe, Free
         public long Expires { get; set; }
     }
 
-    private sealed class Pending(uint sequence, List<byte[]> body, long deadline)
+    private sealed class Pending(uint sequence, byte[] call, List<byte[]> body, long deadline)
     {
         public uint Sequence { get; } = sequence;
+
+        /// <summary>The frontend's call number, echoed in the answer.</summary>
+        public byte[] Call { get; } = call;
 
         public List<byte[]> Body { get; } = body;
 

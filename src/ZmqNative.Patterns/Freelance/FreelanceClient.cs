@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Diagnostics.CodeAnalysis;
 using System.Text;
 
@@ -41,8 +42,9 @@ public sealed class FreelanceClientOptions
 /// server, keeps track of which are alive, and sends each request to the most preferred live server
 /// (the order of <see cref="Connect"/>), retrying with the next live one if no answer comes within
 /// <see cref="FreelanceClientOptions.RetryInterval"/>, until <see cref="FreelanceClientOptions.GlobalTimeout"/>.
-/// The caller's side is synchronous: <see cref="TryRequest(IReadOnlyList{byte[]}, out List{byte[]})"/>
-/// returns the reply or false.
+/// The caller asks with <see cref="TryRequest(IReadOnlyList{byte[]}, out List{byte[]})"/> (blocking) or
+/// <see cref="RequestAsync(IReadOnlyList{byte[]}, CancellationToken)"/> (awaitable, cancellable); both
+/// return the reply or say the request failed.
 /// </summary>
 /// <remarks>
 /// <para><b>Survives:</b> servers crashing, hanging, restarting or not started yet, in any combination,
@@ -54,18 +56,35 @@ public sealed class FreelanceClientOptions
 /// next one tries again). A request may be processed by more than one server (retries): use it for
 /// idempotent services such as the Guide's name lookup. Replies to earlier requests are recognised by
 /// their control frame (the sequence number) and dropped.</para>
+/// <para><b>Cancellation.</b> The caller talks to the agent over an inproc pipe, one call at a time.
+/// Each call is numbered, and the agent's answer carries the number back; a cancelled
+/// <see cref="RequestAsync(IReadOnlyList{byte[]}, CancellationToken)"/> tells the agent to stop sending
+/// its request (a CANCEL on the pipe), and an answer the agent sent before it saw the CANCEL is dropped
+/// by the next call, which takes only the answer with its own number. So a later call never gets an
+/// earlier call's reply. A request already sent to a server may still be processed there.</para>
 /// <para>Unlike the Guide's agent, <see cref="Connect"/> needs no pause: a server gets requests only
 /// once it has answered a ping, and a server not connected yet is probed again every ZMQ_RECONNECT_IVL
-/// (a failed local send, no traffic). Thread-safe: calls from several threads are served one at a time.</para>
+/// (a failed local send, no traffic). Thread-safe: calls from several threads or tasks, blocking and
+/// awaitable mixed, are served one at a time in the order they get the client's gate.</para>
 /// </remarks>
 public sealed class FreelanceClient : IDisposable
 {
+    /// <summary>How often a waiting call checks that the agent still runs (its answer comes within the global timeout otherwise).</summary>
     private static readonly TimeSpan AgentCheck = TimeSpan.FromSeconds(1);
 
     private readonly ZmqContext? _ownedContext;
     private readonly ZmqActor _actor;
     private readonly FreelanceClientOptions _options;
-    private readonly object _gate = new();
+
+    // One call at a time on the pipe (a socket: one thread at a time). A semaphore and not a lock,
+    // because an awaitable call holds it across its awaits.
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    // Cancelled first by Dispose: ends waiting calls (awaitable ones at once, blocking ones within
+    // AgentCheck) so that Dispose does not wait for the global timeout.
+    private readonly CancellationTokenSource _disposing = new();
+    private ulong _call;
+    private long _droppedAnswers;
     private bool _disposed;
 
     /// <summary>Creates the client with a context of its own (disposed with it), as the Guide's API hides its context.</summary>
@@ -104,19 +123,23 @@ public sealed class FreelanceClient : IDisposable
         }
     }
 
+    /// <summary>Answers from the agent to abandoned (cancelled) calls that a later call dropped; for tests.</summary>
+    internal long DroppedAnswers => Interlocked.Read(ref _droppedAnswers);
+
     /// <summary>
     /// Adds a server: the agent connects to it and pings it; it gets requests once it answers. Servers
     /// connected earlier are preferred.
     /// </summary>
     /// <param name="endpoint">The server's public endpoint, which is also its identity (FLP).</param>
     /// <exception cref="ZmqException">The endpoint is malformed (EINVAL) or its transport unsupported.</exception>
+    /// <exception cref="ObjectDisposedException">The client is disposed.</exception>
     public void Connect(string endpoint)
     {
         ArgumentException.ThrowIfNullOrEmpty(endpoint);
         var answer = Call([FreelanceAgent.ConnectCommand, Encoding.UTF8.GetBytes(endpoint)]);
-        if (answer.Count >= 2 && Encoding.UTF8.GetString(answer[0]) == FreelanceAgent.ErrorStatus)
+        if (answer.Count >= 3 && Encoding.UTF8.GetString(answer[0]) == FreelanceAgent.ErrorStatus)
         {
-            throw new ZmqException($"connecting to {endpoint} failed: {Encoding.UTF8.GetString(answer[1])}");
+            throw new ZmqException($"connecting to {endpoint} failed: {Encoding.UTF8.GetString(answer[2])}");
         }
     }
 
@@ -125,19 +148,12 @@ public sealed class FreelanceClient : IDisposable
     /// <param name="reply">The reply's body (after the control frame), or null when the request failed.</param>
     /// <returns>False when no server answered within the global timeout.</returns>
     /// <exception cref="InvalidOperationException">The agent has stopped (it failed; the inner exception says why).</exception>
+    /// <exception cref="ObjectDisposedException">The client is disposed, or is disposed while the call waits (noticed within a second).</exception>
     public bool TryRequest(IReadOnlyList<byte[]> request, [NotNullWhen(true)] out List<byte[]>? reply)
     {
         LazyReq.CheckRequest(request);
-
-        var answer = Call([FreelanceAgent.RequestCommand, .. request]);
-        if (Encoding.UTF8.GetString(answer[0]) == FreelanceAgent.OkStatus)
-        {
-            reply = answer.GetRange(1, answer.Count - 1);
-            return true;
-        }
-
-        reply = null;
-        return false;
+        reply = Reply(Call([FreelanceAgent.RequestCommand, .. request]));
+        return reply is not null;
     }
 
     /// <summary>Sends a one-frame text request; the reply's first frame comes back as text.</summary>
@@ -147,20 +163,61 @@ public sealed class FreelanceClient : IDisposable
     public bool TryRequest(string request, [NotNullWhen(true)] out string? reply)
     {
         ArgumentNullException.ThrowIfNull(request);
-        bool ok = TryRequest([Encoding.UTF8.GetBytes(request)], out var frames);
-        reply = ok && frames!.Count > 0 ? Encoding.UTF8.GetString(frames[0]) : null;
-        return ok && reply is not null;
+        reply = FirstText(TryRequest([Encoding.UTF8.GetBytes(request)], out var frames) ? frames : null);
+        return reply is not null;
+    }
+
+    /// <summary>
+    /// <see cref="TryRequest(IReadOnlyList{byte[]}, out List{byte[]})"/> awaitable: the same retries across
+    /// servers and the same global timeout, with no thread blocked while it waits. Completes with the reply
+    /// when a server answers, or null when none did within the global timeout.
+    /// </summary>
+    /// <remarks>
+    /// Waits first for the client's gate (one call at a time), then hands the request to the agent and
+    /// awaits its answer on the pipe. Allocates the frames, a linked token source, and one more per second
+    /// of waiting (to notice an agent that stopped).
+    /// </remarks>
+    /// <param name="request">The request's body frames (at least one).</param>
+    /// <param name="cancellationToken">Ends the wait with <see cref="OperationCanceledException"/>: the agent is told to
+    /// stop sending the request, and its answer, if already on its way, is dropped by the next call. A server
+    /// may still process the request. An answer already taken when the token fires is returned.</param>
+    /// <returns>The reply's body frames (after the control frame), or null when the request failed.</returns>
+    /// <exception cref="InvalidOperationException">The agent has stopped (it failed; the inner exception says why).</exception>
+    /// <exception cref="ObjectDisposedException">The client is disposed, or is disposed while the call waits.</exception>
+    public async ValueTask<List<byte[]>?> RequestAsync(IReadOnlyList<byte[]> request, CancellationToken cancellationToken = default)
+    {
+        LazyReq.CheckRequest(request);
+        return Reply(await CallAsync([FreelanceAgent.RequestCommand, .. request], cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>Sends a one-frame text request, awaitable; completes with the reply's first frame as text.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="cancellationToken">As in <see cref="RequestAsync(IReadOnlyList{byte[]}, CancellationToken)"/>.</param>
+    /// <returns>The reply, or null when the request failed.</returns>
+    public async ValueTask<string?> RequestAsync(string request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return FirstText(await RequestAsync([Encoding.UTF8.GetBytes(request)], cancellationToken).ConfigureAwait(false));
     }
 
     /// <summary>
     /// Stops the agent (its sockets close with zero linger) and disposes the context if it owns one.
-    /// A request in progress on another thread finishes first (at most the global timeout).
+    /// A call waiting on another thread or task ends with <see cref="ObjectDisposedException"/> (an awaitable
+    /// one at once, a blocking one within a second) before the agent stops.
     /// </summary>
     /// <exception cref="AggregateException">The agent had failed; the inner exception says why.</exception>
     public void Dispose()
     {
-        // Under the same lock as Call: the pipe is a socket, used by one thread at a time.
-        lock (_gate)
+        if (_disposing.IsCancellationRequested)
+        {
+            return;
+        }
+
+        _disposing.Cancel();
+        // The pipe is a socket, used by one caller at a time: wait for the gate, which a waiting call
+        // lets go once the cancellation above has ended it.
+        _gate.Wait();
+        try
         {
             if (_disposed)
             {
@@ -177,28 +234,158 @@ public sealed class FreelanceClient : IDisposable
                 _ownedContext?.Dispose();
             }
         }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private static List<byte[]>? Reply(List<byte[]> answer) =>
+        Encoding.UTF8.GetString(answer[0]) == FreelanceAgent.OkStatus ? answer.GetRange(2, answer.Count - 2) : null;
+
+    private static string? FirstText(List<byte[]>? frames) => frames is { Count: > 0 } ? Encoding.UTF8.GetString(frames[0]) : null;
+
+    /// <summary>Numbers a command (under the gate): inserts the call number frame after the command's name.</summary>
+    private byte[] Number(List<byte[]> command)
+    {
+        var call = new byte[FreelanceAgent.CallFrameSize];
+        BinaryPrimitives.WriteUInt64LittleEndian(call, ++_call);
+        command.Insert(1, call);
+        return call;
+    }
+
+    /// <summary>
+    /// The answer-owed rule, shared by both forms: an answer is this call's when it carries this call's
+    /// number; any other is owed to an earlier call that was abandoned, and is dropped.
+    /// </summary>
+    private bool IsAnswerTo(List<byte[]> answer, byte[] call)
+    {
+        if (answer.Count >= 2 && answer[1].AsSpan().SequenceEqual(call))
+        {
+            return true;
+        }
+
+        Interlocked.Increment(ref _droppedAnswers);
+        return false;
+    }
+
+    private void ThrowIfAgentStopped()
+    {
+        if (_actor.IsCompleted)
+        {
+            throw new InvalidOperationException("the Freelance client's agent has stopped", _actor.Fault);
+        }
     }
 
     private List<byte[]> Call(List<byte[]> command)
     {
-        lock (_gate)
+        try
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
+            _gate.Wait(_disposing.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new ObjectDisposedException(GetType().FullName);
+        }
+
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed || _disposing.IsCancellationRequested, this);
+            byte[] call = Number(command);
             _actor.Pipe.SendMultipart(command);
             // The agent answers every command, a request at the latest when its global timeout passes;
-            // the slices only make sure a dead agent is noticed instead of waited for.
+            // the slices only make sure a dead agent (or a Dispose) is noticed instead of waited for.
             while (true)
             {
                 if (_actor.Pipe.TryReceiveMultipart(AgentCheck, out var answer))
                 {
-                    return answer!; // TryReceiveMultipart fills it when it returns true
+                    if (IsAnswerTo(answer!, call)) // TryReceiveMultipart fills it when it returns true
+                    {
+                        return answer!;
+                    }
+
+                    continue;
                 }
 
-                if (_actor.IsCompleted)
+                ObjectDisposedException.ThrowIf(_disposing.IsCancellationRequested, this);
+                ThrowIfAgentStopped();
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async ValueTask<List<byte[]>> CallAsync(List<byte[]> command, CancellationToken cancellationToken)
+    {
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposing.Token);
+        try
+        {
+            await _gate.WaitAsync(wait.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            throw new ObjectDisposedException(GetType().FullName);
+        }
+
+        byte[]? call = null;
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            call = Number(command);
+            await _actor.Pipe.SendMultipartAsync(command, wait.Token).ConfigureAwait(false);
+            while (true)
+            {
+                using var slice = CancellationTokenSource.CreateLinkedTokenSource(wait.Token);
+                slice.CancelAfter(AgentCheck);
+                try
                 {
-                    throw new InvalidOperationException("the Freelance client's agent has stopped", _actor.Fault);
+                    var answer = await _actor.Pipe.ReceiveMultipartAsync(slice.Token).ConfigureAwait(false);
+                    if (IsAnswerTo(answer, call))
+                    {
+                        return answer;
+                    }
+                }
+                catch (OperationCanceledException) when (!wait.IsCancellationRequested)
+                {
+                    ThrowIfAgentStopped();
                 }
             }
+        }
+        catch (OperationCanceledException) when (wait.IsCancellationRequested)
+        {
+            ObjectDisposedException.ThrowIf(!cancellationToken.IsCancellationRequested, this);
+            if (call is not null)
+            {
+                Abandon(call);
+            }
+
+            throw new OperationCanceledException(cancellationToken);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Tells the agent a cancelled call no longer wants its answer (best effort: an answer that still comes is dropped by the next call).</summary>
+    private void Abandon(byte[] call)
+    {
+        try
+        {
+            // Under the gate, with nothing of ours queued on the pipe: a non-blocking send (PAIR over
+            // inproc has room unless the agent has stopped reading, and then nothing is owed anyway).
+            _actor.Pipe.TrySendMultipart([FreelanceAgent.CancelCommand, call]);
+        }
+        catch (ZmqException)
+        {
+            // The context is shutting down: the agent stops with it.
+        }
+        catch (ObjectDisposedException)
+        {
+            // The context was disposed and closed the pipe.
         }
     }
 }

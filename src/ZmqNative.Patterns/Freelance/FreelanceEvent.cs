@@ -44,6 +44,12 @@ public enum FreelanceEventKind
 
     /// <summary>A message that fits no FLP command was dropped (<see cref="FreelanceEvent.Frames"/>).</summary>
     InvalidMessage,
+
+    /// <summary>
+    /// Model three: the caller cancelled its request, so the agent stopped sending it to servers
+    /// (<see cref="FreelanceEvent.Frames"/>: the request's body). Replies that still come are dropped as stale.
+    /// </summary>
+    RequestCancelled,
 }
 
 /// <summary>

@@ -72,17 +72,15 @@ public sealed class FreelanceFailoverClient
     {
         LazyReq.CheckRequest(request);
 
-        bool single = _endpoints.Length == 1;
-        int tries = single ? _options.Retries : _endpoints.Length;
-        for (int i = 0; i < tries; i++)
+        for (int i = 0; i < Tries; i++)
         {
-            string endpoint = single ? _endpoints[0] : _endpoints[i];
+            string endpoint = Endpoint(i);
             if (TryOne(endpoint, request, out reply))
             {
                 return true;
             }
 
-            _options.Observer?.Invoke(new FreelanceEvent(FreelanceEventKind.NoResponse, endpoint, Count: single ? tries - i - 1 : 0));
+            NoResponse(endpoint, i);
         }
 
         reply = null;
@@ -100,6 +98,53 @@ public sealed class FreelanceFailoverClient
         reply = ok ? Encoding.UTF8.GetString(frames![0]) : null;
         return ok;
     }
+
+    /// <summary>
+    /// <see cref="TryRequest(IReadOnlyList{byte[]}, out List{byte[]})"/> awaitable: the same tries, each on a fresh
+    /// REQ socket within <see cref="FreelanceFailoverClientOptions.RequestTimeout"/>, with no thread blocked while it waits.
+    /// </summary>
+    /// <param name="request">The request's frames (at least one).</param>
+    /// <param name="cancellationToken">Ends the wait with <see cref="OperationCanceledException"/>; the try's socket is
+    /// closed (zero linger), so nothing of it reaches a later request. A server may still process the request.</param>
+    /// <returns>The first reply, or null when every try timed out.</returns>
+    public async ValueTask<List<byte[]>?> RequestAsync(IReadOnlyList<byte[]> request, CancellationToken cancellationToken = default)
+    {
+        LazyReq.CheckRequest(request);
+        for (int i = 0; i < Tries; i++)
+        {
+            string endpoint = Endpoint(i);
+            _options.Observer?.Invoke(new FreelanceEvent(FreelanceEventKind.Trying, endpoint));
+            using (var client = LazyReq.Open(_context, endpoint, connecting: null))
+            {
+                if (await LazyReq.ExchangeAsync(client, request, _options.RequestTimeout, cancellationToken).ConfigureAwait(false) is { } reply)
+                {
+                    return reply;
+                }
+            }
+
+            NoResponse(endpoint, i);
+        }
+
+        return null;
+    }
+
+    /// <summary>Sends a one-frame text request, awaitable; completes with the reply's first frame as text.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="cancellationToken">As in <see cref="RequestAsync(IReadOnlyList{byte[]}, CancellationToken)"/>.</param>
+    /// <returns>The reply, or null when no server answered.</returns>
+    public async ValueTask<string?> RequestAsync(string request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return await RequestAsync([Encoding.UTF8.GetBytes(request)], cancellationToken).ConfigureAwait(false) is { } frames ? Encoding.UTF8.GetString(frames[0]) : null;
+    }
+
+    /// <summary>How many tries a request gets: each server once, or a single server <see cref="FreelanceFailoverClientOptions.Retries"/> times.</summary>
+    private int Tries => _endpoints.Length == 1 ? _options.Retries : _endpoints.Length;
+
+    private string Endpoint(int attempt) => _endpoints.Length == 1 ? _endpoints[0] : _endpoints[attempt];
+
+    private void NoResponse(string endpoint, int attempt) =>
+        _options.Observer?.Invoke(new FreelanceEvent(FreelanceEventKind.NoResponse, endpoint, Count: _endpoints.Length == 1 ? Tries - attempt - 1 : 0));
 
     private bool TryOne(string endpoint, IReadOnlyList<byte[]> request, [NotNullWhen(true)] out List<byte[]>? reply)
     {

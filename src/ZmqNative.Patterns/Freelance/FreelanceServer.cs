@@ -21,7 +21,7 @@ public sealed class FreelanceServerOptions
 /// <para>Stateless: it survives anything a client does and restarts with nothing to recover; clients
 /// fail over to other servers while it is down. A request it holds when it dies is lost (the client
 /// resends it elsewhere).</para>
-/// <para>The constructor binds; <see cref="Run"/> serves on the calling thread. One thread at a time.</para>
+/// <para>The constructor binds; <see cref="Run"/> serves on the calling thread, <see cref="RunAsync"/> awaits each request on the socket. One run at a time.</para>
 /// </remarks>
 public sealed class FreelanceServer : IDisposable
 {
@@ -89,9 +89,40 @@ public sealed class FreelanceServer : IDisposable
         while (!cancellation.IsCancellationRequested)
         {
             poller.Wait(Timeout.InfiniteTimeSpan);
-            if (poller.IsReady(_socket))
+            if (poller.IsReady(_socket) && Serve(_socket.ReceiveMultipart(), handler) is { } reply)
             {
-                Serve(_socket.ReceiveMultipart(), handler);
+                _socket.SendMultipart(reply);
+            }
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Run"/> awaitable: the same loop over the server's one socket, each receive and send
+    /// awaited, so no thread is held while it waits for a request (the handler runs on a thread-pool thread).
+    /// </summary>
+    /// <param name="handler">As in <see cref="Run"/>.</param>
+    /// <param name="cancellationToken">Stops the loop at once (a pending receive is cancelled; a request already taken is answered first).</param>
+    /// <returns>A task that completes when the token stops the loop, or faults with the handler's exception or
+    /// <see cref="ContextTerminatedException"/>. The server's socket stays open (for another run) until <see cref="Dispose"/>.</returns>
+    public async Task RunAsync(Func<IReadOnlyList<byte[]>, IReadOnlyList<byte[]>> handler, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        while (true)
+        {
+            List<byte[]> request;
+            try
+            {
+                request = await _socket.ReceiveMultipartAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return; // stopped as asked, as Run returns
+            }
+
+            if (Serve(request, handler) is { } reply)
+            {
+                // Not cancellable: a request taken is answered (ROUTER drops rather than blocks, so this does not wait).
+                await _socket.SendMultipartAsync(reply, CancellationToken.None).ConfigureAwait(false);
             }
         }
     }
@@ -109,7 +140,8 @@ public sealed class FreelanceServer : IDisposable
         return bind.Replace("://*:", "://localhost:", StringComparison.Ordinal);
     }
 
-    private void Serve(List<byte[]> request, Func<IReadOnlyList<byte[]>, IReadOnlyList<byte[]>> handler)
+    /// <summary>One request's step, shared by <see cref="Run"/> and <see cref="RunAsync"/>: the reply to send, or null when there is none.</summary>
+    private List<byte[]>? Serve(List<byte[]> request, Func<IReadOnlyList<byte[]>, IReadOnlyList<byte[]>> handler)
     {
         _options.Observer?.Invoke(new FreelanceEvent(FreelanceEventKind.RequestReceived, Frames: request));
         // [client][PING] or [client][control][body...]
@@ -131,10 +163,10 @@ public sealed class FreelanceServer : IDisposable
         else
         {
             _options.Observer?.Invoke(new FreelanceEvent(FreelanceEventKind.InvalidMessage, Frames: request));
-            return;
+            return null;
         }
 
         _options.Observer?.Invoke(new FreelanceEvent(FreelanceEventKind.ReplySent, Frames: reply));
-        _socket.SendMultipart(reply);
+        return reply;
     }
 }

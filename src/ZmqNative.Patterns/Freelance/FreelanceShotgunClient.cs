@@ -94,21 +94,70 @@ public sealed class FreelanceShotgunClient : IDisposable
 
         while (_socket.TryReceiveMultipart(Remaining(deadline), out var frames))
         {
-            var received = frames!; // filled when it returns true
-            // [""][sequence][reply...]: anything else is a server that does not speak model two.
-            if (received.Count >= 3 && received[0].Length == 0 && FreelanceProtocol.IsSequence(received[1], sequence))
+            if (Match(frames!, sequence) is { } matched) // frames is filled when it returns true
             {
-                _options.Observer?.Invoke(new FreelanceEvent(FreelanceEventKind.ReplyReceived, Frames: received));
-                reply = received.GetRange(2, received.Count - 2);
+                reply = matched;
                 return true;
             }
-
-            _options.Observer?.Invoke(new FreelanceEvent(FreelanceEventKind.StaleReply, Frames: received));
         }
 
         _options.Observer?.Invoke(new FreelanceEvent(FreelanceEventKind.RequestFailed));
         reply = null;
         return false;
+    }
+
+    /// <summary>
+    /// <see cref="TryRequest(IReadOnlyList{byte[]}, out List{byte[]})"/> awaitable: the same copies to every server and
+    /// the same global timeout, with no thread blocked while it waits.
+    /// </summary>
+    /// <param name="request">The request's body frames (at least one).</param>
+    /// <param name="cancellationToken">Ends the wait with <see cref="OperationCanceledException"/>. Replies to it that come
+    /// later carry its sequence number and are dropped by the next request as stale.</param>
+    /// <returns>The reply's body (after the sequence frame), or null when no server answered within the global timeout.</returns>
+    /// <exception cref="InvalidOperationException">No server was connected.</exception>
+    public async ValueTask<List<byte[]>?> RequestAsync(IReadOnlyList<byte[]> request, CancellationToken cancellationToken = default)
+    {
+        LazyReq.CheckRequest(request);
+        if (_servers == 0)
+        {
+            throw new InvalidOperationException("connect to at least one server first");
+        }
+
+        uint sequence = ++_sequence;
+        List<byte[]> message = [[], FreelanceProtocol.SequenceFrame(sequence), .. request];
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.GlobalTimeout);
+        try
+        {
+            for (int i = 0; i < _servers; i++)
+            {
+                await _socket.SendMultipartAsync(message, timeout.Token).ConfigureAwait(false);
+                _options.Observer?.Invoke(new FreelanceEvent(FreelanceEventKind.RequestSent, Frames: message));
+            }
+
+            while (true)
+            {
+                if (Match(await _socket.ReceiveMultipartAsync(timeout.Token).ConfigureAwait(false), sequence) is { } reply)
+                {
+                    return reply;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            _options.Observer?.Invoke(new FreelanceEvent(FreelanceEventKind.RequestFailed));
+            return null; // the global timeout, not the caller
+        }
+    }
+
+    /// <summary>Sends a one-frame text request, awaitable; completes with the reply's first frame as text.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="cancellationToken">As in <see cref="RequestAsync(IReadOnlyList{byte[]}, CancellationToken)"/>.</param>
+    /// <returns>The reply, or null when no server answered in time.</returns>
+    public async ValueTask<string?> RequestAsync(string request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return await RequestAsync([Encoding.UTF8.GetBytes(request)], cancellationToken).ConfigureAwait(false) is { } frames ? Encoding.UTF8.GetString(frames[0]) : null;
     }
 
     /// <summary>Sends a one-frame text request; the reply's first frame comes back as text.</summary>
@@ -125,6 +174,20 @@ public sealed class FreelanceShotgunClient : IDisposable
 
     /// <summary>Closes the socket. Harmless when called again.</summary>
     public void Dispose() => _socket.Dispose();
+
+    /// <summary>One received message, shared by both forms: the reply's body when it answers <paramref name="sequence"/>, else null (dropped as stale).</summary>
+    private List<byte[]>? Match(List<byte[]> received, uint sequence)
+    {
+        // [""][sequence][reply...]: anything else is a server that does not speak model two.
+        if (received.Count >= 3 && received[0].Length == 0 && FreelanceProtocol.IsSequence(received[1], sequence))
+        {
+            _options.Observer?.Invoke(new FreelanceEvent(FreelanceEventKind.ReplyReceived, Frames: received));
+            return received.GetRange(2, received.Count - 2);
+        }
+
+        _options.Observer?.Invoke(new FreelanceEvent(FreelanceEventKind.StaleReply, Frames: received));
+        return null;
+    }
 
     private static TimeSpan Remaining(long deadline) => TimeSpan.FromMilliseconds(Math.Max(0, deadline - TimeProvider.System.NowMilliseconds()));
 }

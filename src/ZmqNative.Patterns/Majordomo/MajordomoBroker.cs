@@ -1,4 +1,5 @@
 using System.Text;
+using ZmqNative.Patterns.Loop;
 
 namespace ZmqNative.Patterns.Majordomo;
 
@@ -144,20 +145,18 @@ public sealed class MajordomoBroker : IDisposable
         Log($"I: MDP broker/0.2.0 is active at {endpoint}");
     }
 
+
     /// <summary>Serves clients and workers until <paramref name="cancellation"/> is cancelled or the context is terminated.</summary>
     /// <param name="cancellation">Stops the loop (checked at least every 100 ms).</param>
     public void Run(CancellationToken cancellation)
     {
         long heartbeatAt = After(_options.HeartbeatInterval);
-        TimeSpan slice = TimeSpan.FromMilliseconds(100);
         while (!cancellation.IsCancellationRequested)
         {
-            TimeSpan wait = _time.GetElapsedTime(_time.GetTimestamp(), heartbeatAt);
-            wait = wait < TimeSpan.Zero ? TimeSpan.Zero : wait > slice ? slice : wait;
             List<byte[]>? frames;
             try
             {
-                if (!_socket.TryReceiveMultipart(wait, out frames))
+                if (!_socket.TryReceiveMultipart(NextWait(heartbeatAt), out frames))
                 {
                     frames = null;
                 }
@@ -167,23 +166,67 @@ public sealed class MajordomoBroker : IDisposable
                 return;
             }
 
-            if (frames is not null)
+            Step(frames, ref heartbeatAt);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Run"/> awaitable: the same loop over the broker's one socket, each wait awaited (bounded
+    /// by the next heartbeat, and by 100 ms so that a test clock's jump is seen), so no thread is held while
+    /// the broker waits.
+    /// </summary>
+    /// <param name="cancellationToken">Stops the loop at once; the task then completes normally. The broker keeps its
+    /// socket and its workers (it can run again) until <see cref="Dispose"/>.</param>
+    /// <returns>A task that completes when the token stops the loop or the context shuts down (as <see cref="Run"/>
+    /// returns), or faults with what else ended it.</returns>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        long heartbeatAt = After(_options.HeartbeatInterval);
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
             {
-                Trace("I: received message:", frames);
-                Handle(frames);
+                var frames = await LoopReceive.WithinAsync(_socket, NextWait(heartbeatAt), cancellationToken).ConfigureAwait(false);
+                Step(frames, ref heartbeatAt);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopped as asked, as Run returns.
+        }
+        catch (ContextTerminatedException)
+        {
+            // The context shut down: the end Run has too.
+        }
+    }
+
+    /// <summary>How long the loop may wait: until the next heartbeat, at most 100 ms (a test clock that jumps is seen when the loop wakes).</summary>
+    private TimeSpan NextWait(long heartbeatAt)
+    {
+        TimeSpan slice = TimeSpan.FromMilliseconds(100);
+        TimeSpan wait = _time.GetElapsedTime(_time.GetTimestamp(), heartbeatAt);
+        return wait < TimeSpan.Zero ? TimeSpan.Zero : wait > slice ? slice : wait;
+    }
+
+    /// <summary>One turn of the loop, shared by both forms: handles a message (if one came), then heartbeats, purges and expires when due.</summary>
+    private void Step(List<byte[]>? frames, ref long heartbeatAt)
+    {
+        if (frames is not null)
+        {
+            Trace("I: received message:", frames);
+            Handle(frames);
+        }
+
+        if (_time.GetTimestamp() >= heartbeatAt)
+        {
+            Purge();
+            ExpireRequests();
+            foreach (Worker worker in _waiting)
+            {
+                SendToWorker(worker, MajordomoProtocol.Heartbeat, null, []);
             }
 
-            if (_time.GetTimestamp() >= heartbeatAt)
-            {
-                Purge();
-                ExpireRequests();
-                foreach (Worker worker in _waiting)
-                {
-                    SendToWorker(worker, MajordomoProtocol.Heartbeat, null, []);
-                }
-
-                heartbeatAt = After(_options.HeartbeatInterval);
-            }
+            heartbeatAt = After(_options.HeartbeatInterval);
         }
     }
 

@@ -94,60 +94,101 @@ public sealed class MajordomoWorker : IDisposable
             TimeSpan wait = LoopClock.Until(Math.Min(Math.Min(_heartbeatAt, silenceCheck), now + Slice), now);
             if (_socket!.TryReceiveMultipart(wait, out List<byte[]>? frames))
             {
-                Trace("I: received message from broker:", frames!);
-                _liveness = _options.Liveness;
-                silenceCheck = Now() + interval;
-
-                // [empty][MDPW01][command]...: anything else is invalid and dropped (RFC 7).
-                if (frames!.Count < 3 || frames[0].Length != 0 || !MajordomoProtocol.Is(frames[1], MajordomoProtocol.WorkerHeaderBytes) || frames[2].Length != 1)
+                if (OnBrokerMessage(frames!, ref silenceCheck, interval) is { } request)
                 {
-                    Log("E: invalid message from broker, dropped");
-                    _options.Observer?.Invoke(new MajordomoEvent(MajordomoEventKind.InvalidMessage, Reason: "not an MDP worker message"));
-                    continue;
-                }
-
-                switch (frames[2][0])
-                {
-                    case MajordomoProtocol.Request when frames.Count >= 5 && frames[4].Length == 0:
-                        _replyTo = frames[3];
-                        return frames.GetRange(5, frames.Count - 5);
-                    case MajordomoProtocol.Heartbeat:
-                        break;
-                    case MajordomoProtocol.Disconnect:
-                        // RFC 7: close the socket and reconnect on a new one (this is how workers re-register).
-                        _options.Observer?.Invoke(new MajordomoEvent(MajordomoEventKind.DisconnectReceived, _serviceName));
-                        Connect();
-                        break;
-                    default:
-                        Log("E: invalid input message from broker, dropped");
-                        _options.Observer?.Invoke(new MajordomoEvent(MajordomoEventKind.InvalidMessage, Reason: "unexpected command"));
-                        break;
+                    return request;
                 }
             }
-            else if (Now() >= silenceCheck)
+            else if (OnSilence(ref silenceCheck, interval))
             {
-                silenceCheck = Now() + interval;
-                if (--_liveness <= 0)
+                if (cancellation.WaitHandle.WaitOne(_options.ReconnectInterval))
                 {
-                    Log("W: disconnected from broker - retrying...");
-                    _options.Observer?.Invoke(new MajordomoEvent(MajordomoEventKind.BrokerLost, _serviceName));
-                    if (cancellation.WaitHandle.WaitOne(_options.ReconnectInterval))
-                    {
-                        return null;
-                    }
-
-                    Connect();
+                    return null;
                 }
+
+                Connect();
             }
 
-            if (Now() >= _heartbeatAt)
-            {
-                SendToBroker(MajordomoProtocol.Heartbeat, []);
-                _heartbeatAt = Now() + interval;
-            }
+            HeartbeatIfDue(interval);
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// <see cref="Receive"/> awaitable: the same heartbeats, liveness and reconnects, each wait on the
+    /// worker's one socket awaited until the next heartbeat or liveness check is due, so no thread is held
+    /// while the worker waits. Answer the request with <see cref="Reply"/>.
+    /// </summary>
+    /// <param name="cancellationToken">Ends the wait at once (also a reconnect delay): the result is then null, as with <see cref="Receive"/>.
+    /// A request already taken from the socket is returned, never lost.</param>
+    /// <returns>The request's body frames, or null when cancelled.</returns>
+    public async ValueTask<List<byte[]>?> ReceiveAsync(CancellationToken cancellationToken = default)
+    {
+        long interval = LoopClock.Milliseconds(_options.HeartbeatInterval);
+        long silenceCheck = Now() + interval;
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                long now = Now();
+                TimeSpan wait = LoopClock.Until(Math.Min(_heartbeatAt, silenceCheck), now);
+                if (await LoopReceive.WithinAsync(_socket!, wait, cancellationToken).ConfigureAwait(false) is { } frames)
+                {
+                    if (OnBrokerMessage(frames, ref silenceCheck, interval) is { } request)
+                    {
+                        return request;
+                    }
+                }
+                else if (OnSilence(ref silenceCheck, interval))
+                {
+                    await Task.Delay(_options.ReconnectInterval, cancellationToken).ConfigureAwait(false);
+                    Connect();
+                }
+
+                HeartbeatIfDue(interval);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Cancelled: null, as Receive returns.
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Serves requests until <paramref name="cancellation"/> is cancelled: <see cref="Receive"/>, the
+    /// handler, <see cref="Reply"/>, in a loop on the calling thread. An exception from the handler ends it
+    /// (the request stays unanswered; the worker can run again).
+    /// </summary>
+    /// <param name="handler">Gets a request's body and returns the reply's body.</param>
+    /// <param name="cancellation">Stops the loop (checked at least every 100 ms).</param>
+    public void Run(Func<IReadOnlyList<byte[]>, IEnumerable<byte[]>> handler, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        while (Receive(cancellation) is { } request)
+        {
+            Reply(handler(request));
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Run"/> awaitable: <see cref="ReceiveAsync"/>, the handler (on a thread-pool thread),
+    /// <see cref="Reply"/>, in a loop, with no thread held while it waits.
+    /// </summary>
+    /// <param name="handler">Gets a request's body and returns the reply's body.</param>
+    /// <param name="cancellationToken">Stops the loop at once; the task then completes normally. The worker keeps its
+    /// registration and socket until <see cref="Dispose"/>, so it can run again.</param>
+    /// <returns>A task that completes when the token stops the loop, or faults with the handler's exception or
+    /// <see cref="ContextTerminatedException"/>.</returns>
+    public async Task RunAsync(Func<IReadOnlyList<byte[]>, IEnumerable<byte[]>> handler, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        while (await ReceiveAsync(cancellationToken).ConfigureAwait(false) is { } request)
+        {
+            Reply(handler(request));
+        }
     }
 
     /// <summary>Sends the reply to the last request received (RFC 7 REPLY); a second reply to the same request is refused.</summary>
@@ -173,6 +214,70 @@ public sealed class MajordomoWorker : IDisposable
         SendToBroker(MajordomoProtocol.Disconnect, []);
         _socket.Dispose();
         _socket = null;
+    }
+
+    /// <summary>One message from the broker, shared by both forms: a request's body to return, or null when the loop goes on.</summary>
+    private List<byte[]>? OnBrokerMessage(List<byte[]> frames, ref long silenceCheck, long interval)
+    {
+        Trace("I: received message from broker:", frames);
+        _liveness = _options.Liveness;
+        silenceCheck = Now() + interval;
+
+        // [empty][MDPW01][command]...: anything else is invalid and dropped (RFC 7).
+        if (frames.Count < 3 || frames[0].Length != 0 || !MajordomoProtocol.Is(frames[1], MajordomoProtocol.WorkerHeaderBytes) || frames[2].Length != 1)
+        {
+            Log("E: invalid message from broker, dropped");
+            _options.Observer?.Invoke(new MajordomoEvent(MajordomoEventKind.InvalidMessage, Reason: "not an MDP worker message"));
+            return null;
+        }
+
+        switch (frames[2][0])
+        {
+            case MajordomoProtocol.Request when frames.Count >= 5 && frames[4].Length == 0:
+                _replyTo = frames[3];
+                return frames.GetRange(5, frames.Count - 5);
+            case MajordomoProtocol.Heartbeat:
+                break;
+            case MajordomoProtocol.Disconnect:
+                // RFC 7: close the socket and reconnect on a new one (this is how workers re-register).
+                _options.Observer?.Invoke(new MajordomoEvent(MajordomoEventKind.DisconnectReceived, _serviceName));
+                Connect();
+                break;
+            default:
+                Log("E: invalid input message from broker, dropped");
+                _options.Observer?.Invoke(new MajordomoEvent(MajordomoEventKind.InvalidMessage, Reason: "unexpected command"));
+                break;
+        }
+
+        return null;
+    }
+
+    /// <summary>A wait ended with no message: true when the broker has now been silent for its liveness (wait, then reconnect).</summary>
+    private bool OnSilence(ref long silenceCheck, long interval)
+    {
+        if (Now() < silenceCheck)
+        {
+            return false;
+        }
+
+        silenceCheck = Now() + interval;
+        if (--_liveness > 0)
+        {
+            return false;
+        }
+
+        Log("W: disconnected from broker - retrying...");
+        _options.Observer?.Invoke(new MajordomoEvent(MajordomoEventKind.BrokerLost, _serviceName));
+        return true;
+    }
+
+    private void HeartbeatIfDue(long interval)
+    {
+        if (Now() >= _heartbeatAt)
+        {
+            SendToBroker(MajordomoProtocol.Heartbeat, []);
+            _heartbeatAt = Now() + interval;
+        }
     }
 
     private void Connect()

@@ -110,6 +110,18 @@ public sealed class ParanoidPirateQueue : IDisposable
     /// <summary>Workers the queue knows (idle and busy); safe to read from any thread. Bounded by time: a silent worker is dropped after its liveness.</summary>
     public int WorkerCount => Volatile.Read(ref _workerCount);
 
+    /// <summary>
+    /// Routes, heartbeats and expires workers as <see cref="Run"/> does, on a dedicated thread of its own (not a thread-pool thread), and returns a task for its end:
+    /// the loop waits on several sockets with a poller, which has no awaitable form (docs/patterns.md).
+    /// </summary>
+    /// <param name="cancellationToken">Stops the loop as it stops <see cref="Run"/>; the task then completes normally.</param>
+    /// <returns>A task that completes when the loop has stopped (what the run opened is closed), or faults with what
+    /// ended it otherwise (<see cref="ContextTerminatedException"/> when the context shut down, or a failure of the loop).</returns>
+    public Task RunAsync(CancellationToken cancellationToken = default)
+    {
+        return LoopThread.RunAsync("ParanoidPirateQueue", Run, cancellationToken);
+    }
+
     /// <summary>Routes, heartbeats and expires workers until <paramref name="cancellation"/> is cancelled or the context shuts down.</summary>
     /// <param name="cancellation">Stops the loop (it wakes at once).</param>
     /// <exception cref="ContextTerminatedException">The context was shut down.</exception>

@@ -51,7 +51,8 @@ public sealed class ParanoidPirateWorkerOptions
 /// single-threaded, sends no heartbeats while the handler runs, and the queue drops it (its reply is
 /// still forwarded when it comes, and the worker is then taken back). A request it holds when it dies
 /// is lost; the client's retry recovers it.</para>
-/// <para>One thread at a time; the handler runs on the thread that called <see cref="Run"/>.</para>
+/// <para>One run at a time; the handler runs on the thread that called <see cref="Run"/>, or on a
+/// thread-pool thread under <see cref="RunAsync"/>.</para>
 /// </remarks>
 public sealed class ParanoidPirateWorker
 {
@@ -115,14 +116,17 @@ public sealed class ParanoidPirateWorker
 
                 if (poller.IsReady(worker))
                 {
-                    OnQueueMessage(worker, name, worker.ReceiveMultipart(), handler, liveness);
+                    if (OnQueueMessage(name, worker.ReceiveMultipart(), handler, liveness) is { } reply)
+                    {
+                        worker.SendMultipart(reply);
+                        Replied(name, reply, liveness);
+                    }
+
                     backoff.Reset();
                 }
                 else if (liveness.Miss())
                 {
-                    _options.Observer?.Invoke(new PirateEvent(PirateEventKind.QueueLost, name));
-                    var delay = backoff.Next();
-                    _options.Observer?.Invoke(new PirateEvent(PirateEventKind.Reconnecting, name, Delay: delay));
+                    var delay = QueueLost(name, backoff);
                     if (cancellation.WaitHandle.WaitOne(delay))
                     {
                         break;
@@ -135,15 +139,7 @@ public sealed class ParanoidPirateWorker
                     liveness.Reset();
                 }
 
-                long now = TimeProvider.System.NowMilliseconds();
-                if (now > heartbeatAt)
-                {
-                    heartbeatAt = now + interval;
-                    if (worker.TrySend(ParanoidPirateProtocol.HeartbeatFrame()))
-                    {
-                        _options.Observer?.Invoke(new PirateEvent(PirateEventKind.HeartbeatSent, name));
-                    }
-                }
+                Heartbeat(worker, name, interval, ref heartbeatAt);
             }
         }
         finally
@@ -152,7 +148,84 @@ public sealed class ParanoidPirateWorker
         }
     }
 
-    private (ZmqSocket Socket, string Name) Open(ZmqPoller poller)
+    /// <summary>
+    /// <see cref="Run"/> awaitable: the same protocol over the worker's one socket, each wait for the queue
+    /// awaited for at most a heartbeat interval, so no thread is held while the worker waits (the handler
+    /// runs on a thread-pool thread).
+    /// </summary>
+    /// <param name="handler">As in <see cref="Run"/>.</param>
+    /// <param name="cancellationToken">Stops the worker at once, also during a back-off wait; the task then completes normally.
+    /// A request already taken is answered first unless its reply has to wait for room.</param>
+    /// <returns>A task that completes when the token stops the worker (its socket closed), or faults with the
+    /// handler's exception or <see cref="ContextTerminatedException"/>.</returns>
+    public async Task RunAsync(Func<IReadOnlyList<byte[]>, IReadOnlyList<byte[]>> handler, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        var liveness = new HeartbeatLiveness(_options.Liveness);
+        var backoff = new ReconnectBackoff(_options.ReconnectInterval, _options.ReconnectIntervalMax);
+        long interval = LoopClock.Milliseconds(_options.HeartbeatInterval);
+        var (worker, name) = Open(null);
+        try
+        {
+            long heartbeatAt = TimeProvider.System.NowMilliseconds() + interval;
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                // One wait per heartbeat interval, as Run's poll: a silent one counts against the queue's liveness.
+                if (await LoopReceive.WithinAsync(worker, _options.HeartbeatInterval, cancellationToken).ConfigureAwait(false) is { } message)
+                {
+                    if (OnQueueMessage(name, message, handler, liveness) is { } reply)
+                    {
+                        await worker.SendMultipartAsync(reply, cancellationToken).ConfigureAwait(false);
+                        Replied(name, reply, liveness);
+                    }
+
+                    backoff.Reset();
+                }
+                else if (liveness.Miss())
+                {
+                    await Task.Delay(QueueLost(name, backoff), cancellationToken).ConfigureAwait(false);
+                    worker.Dispose();
+                    (worker, name) = Open(null);
+                    liveness.Reset();
+                }
+
+                Heartbeat(worker, name, interval, ref heartbeatAt);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopped as asked, as Run returns.
+        }
+        finally
+        {
+            worker.Dispose();
+        }
+    }
+
+    /// <summary>The queue went silent for its liveness: reports it and returns the back-off delay before reconnecting.</summary>
+    private TimeSpan QueueLost(string name, ReconnectBackoff backoff)
+    {
+        _options.Observer?.Invoke(new PirateEvent(PirateEventKind.QueueLost, name));
+        var delay = backoff.Next();
+        _options.Observer?.Invoke(new PirateEvent(PirateEventKind.Reconnecting, name, Delay: delay));
+        return delay;
+    }
+
+    /// <summary>Sends a heartbeat when one is due (never blocks: a full pipe only drops it).</summary>
+    private void Heartbeat(ZmqSocket worker, string name, long interval, ref long heartbeatAt)
+    {
+        long now = TimeProvider.System.NowMilliseconds();
+        if (now > heartbeatAt)
+        {
+            heartbeatAt = now + interval;
+            if (worker.TrySend(ParanoidPirateProtocol.HeartbeatFrame()))
+            {
+                _options.Observer?.Invoke(new PirateEvent(PirateEventKind.HeartbeatSent, name));
+            }
+        }
+    }
+
+    private (ZmqSocket Socket, string Name) Open(ZmqPoller? poller)
     {
         var socket = _context.CreateSocket(ZmqSocketType.Dealer);
         try
@@ -166,7 +239,7 @@ public sealed class ParanoidPirateWorker
             // A DEALER queues this for the connection libzmq makes in the background (RFC 6: READY comes first).
             socket.Send(ParanoidPirateProtocol.ReadyFrame());
             _options.Observer?.Invoke(new PirateEvent(PirateEventKind.ReadySent, name));
-            poller.Add(socket, ZmqPollEvents.In);
+            poller?.Add(socket, ZmqPollEvents.In);
             return (socket, name);
         }
         catch
@@ -176,19 +249,20 @@ public sealed class ParanoidPirateWorker
         }
     }
 
-    private void OnQueueMessage(ZmqSocket worker, string name, List<byte[]> message, Func<IReadOnlyList<byte[]>, IReadOnlyList<byte[]>> handler, HeartbeatLiveness liveness)
+    /// <summary>One message from the queue, shared by <see cref="Run"/> and <see cref="RunAsync"/>: the reply to send, or null when there is none.</summary>
+    private List<byte[]>? OnQueueMessage(string name, List<byte[]> message, Func<IReadOnlyList<byte[]>, IReadOnlyList<byte[]>> handler, HeartbeatLiveness liveness)
     {
         if (ParanoidPirateProtocol.IsCommand(message, ParanoidPirateProtocol.Heartbeat))
         {
             liveness.Reset();
             _options.Observer?.Invoke(new PirateEvent(PirateEventKind.HeartbeatReceived, name));
-            return;
+            return null;
         }
 
         if (!ParanoidPirateProtocol.TrySplitEnvelope(message, out int envelope))
         {
             _options.Observer?.Invoke(new PirateEvent(PirateEventKind.InvalidMessage, name, message));
-            return;
+            return null;
         }
 
         // [client][""][body...]: the queue's envelope goes back unchanged in front of the reply.
@@ -199,8 +273,11 @@ public sealed class ParanoidPirateWorker
             throw new InvalidOperationException("the handler returned no reply frames");
         }
 
-        List<byte[]> reply = [.. message.Take(envelope), .. body];
-        worker.SendMultipart(reply);
+        return [.. message.Take(envelope), .. body];
+    }
+
+    private void Replied(string name, List<byte[]> reply, HeartbeatLiveness liveness)
+    {
         _options.Observer?.Invoke(new PirateEvent(PirateEventKind.ReplySent, name, reply));
         liveness.Reset();
     }

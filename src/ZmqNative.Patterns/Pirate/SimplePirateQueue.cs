@@ -89,6 +89,18 @@ public sealed class SimplePirateQueue : IDisposable
     /// <summary>Workers the queue knows (idle and busy), at most <see cref="SimplePirateQueueOptions.MaxWorkers"/>; safe to read from any thread.</summary>
     public int WorkerCount => Volatile.Read(ref _workerCount);
 
+    /// <summary>
+    /// Routes requests and replies as <see cref="Run"/> does, on a dedicated thread of its own (not a thread-pool thread), and returns a task for its end:
+    /// the loop waits on several sockets with a poller, which has no awaitable form (docs/patterns.md).
+    /// </summary>
+    /// <param name="cancellationToken">Stops the loop as it stops <see cref="Run"/>; the task then completes normally.</param>
+    /// <returns>A task that completes when the loop has stopped (what the run opened is closed), or faults with what
+    /// ended it otherwise (<see cref="ContextTerminatedException"/> when the context shut down, or a failure of the loop).</returns>
+    public Task RunAsync(CancellationToken cancellationToken = default)
+    {
+        return LoopThread.RunAsync("SimplePirateQueue", Run, cancellationToken);
+    }
+
     /// <summary>Routes requests and replies until <paramref name="cancellation"/> is cancelled or the context shuts down.</summary>
     /// <param name="cancellation">Stops the loop (it wakes at once, it does not tick).</param>
     /// <exception cref="ContextTerminatedException">The context was shut down.</exception>

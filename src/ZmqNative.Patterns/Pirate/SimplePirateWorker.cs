@@ -20,7 +20,8 @@ public sealed class SimplePirateWorkerOptions
 /// <para><b>Survives:</b> nothing by itself; the Lazy Pirate client's retries cover a worker that dies.</para>
 /// <para><b>Does not survive:</b> a queue restart (it said READY once, to the old queue, and the new one
 /// never hears of it; the worker waits forever). Use <see cref="ParanoidPirateWorker"/> for that.</para>
-/// <para>One thread at a time; the handler runs on the thread that called <see cref="Run"/>.</para>
+/// <para>One run at a time; the handler runs on the thread that called <see cref="Run"/>, or on a
+/// thread-pool thread under <see cref="RunAsync"/>.</para>
 /// </remarks>
 public sealed class SimplePirateWorker
 {
@@ -64,14 +65,7 @@ public sealed class SimplePirateWorker
     {
         ArgumentNullException.ThrowIfNull(handler);
         using var wake = CancellationWake.Create(_context, cancellation);
-        using var worker = _context.CreateSocket(ZmqSocketType.Req);
-        worker.Linger = TimeSpan.Zero;
-        worker.RoutingId = IdentityBytes;
-        _options.Observer?.Invoke(new PirateEvent(PirateEventKind.Connecting, Endpoint));
-        worker.Connect(Endpoint);
-        worker.Send(ParanoidPirateProtocol.ReadyFrame());
-        _options.Observer?.Invoke(new PirateEvent(PirateEventKind.ReadySent, Identity));
-
+        using var worker = Open();
         using var poller = new ZmqPoller();
         poller.Add(worker, ZmqPollEvents.In);
         if (wake is not null)
@@ -87,29 +81,83 @@ public sealed class SimplePirateWorker
                 continue;
             }
 
-            // The queue sends [worker][""][client][""][body...]; REQ strips the first two frames.
-            var request = worker.ReceiveMultipart();
-            _options.Observer?.Invoke(new PirateEvent(PirateEventKind.RequestReceived, Identity, request));
-            List<byte[]> reply;
-            if (ParanoidPirateProtocol.TrySplitEnvelope(request, out int envelope))
-            {
-                var body = handler(request.GetRange(envelope, request.Count - envelope));
-                if (body is null || body.Count == 0)
-                {
-                    throw new InvalidOperationException("the handler returned no reply frames");
-                }
-
-                reply = [.. request.Take(envelope), .. body];
-            }
-            else
-            {
-                // REQ must answer before it can receive again: hand the odd message back unchanged.
-                _options.Observer?.Invoke(new PirateEvent(PirateEventKind.InvalidMessage, Identity, request));
-                reply = request;
-            }
-
+            var reply = Answer(worker.ReceiveMultipart(), handler);
             worker.SendMultipart(reply);
             _options.Observer?.Invoke(new PirateEvent(PirateEventKind.ReplySent, Identity, reply));
         }
+    }
+
+    /// <summary>
+    /// <see cref="Run"/> awaitable: the same worker over its one REQ socket, each request awaited, so no
+    /// thread is held while it waits (the handler runs on a thread-pool thread).
+    /// </summary>
+    /// <param name="handler">As in <see cref="Run"/>.</param>
+    /// <param name="cancellationToken">Stops the worker at once; the task then completes normally and the socket is closed.
+    /// A request already taken is answered first.</param>
+    /// <returns>A task that completes when the token stops the worker, or faults with the handler's exception or
+    /// <see cref="ContextTerminatedException"/>.</returns>
+    public async Task RunAsync(Func<IReadOnlyList<byte[]>, IReadOnlyList<byte[]>> handler, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        using var worker = Open();
+        while (true)
+        {
+            List<byte[]> request;
+            try
+            {
+                request = await worker.ReceiveMultipartAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return; // stopped as asked, as Run returns
+            }
+
+            var reply = Answer(request, handler);
+            // Not cancellable: REQ has room for the one reply it owes, so this does not wait.
+            await worker.SendMultipartAsync(reply, CancellationToken.None).ConfigureAwait(false);
+            _options.Observer?.Invoke(new PirateEvent(PirateEventKind.ReplySent, Identity, reply));
+        }
+    }
+
+    /// <summary>Connects a REQ socket to the queue and says READY.</summary>
+    private ZmqSocket Open()
+    {
+        var worker = _context.CreateSocket(ZmqSocketType.Req);
+        try
+        {
+            worker.Linger = TimeSpan.Zero;
+            worker.RoutingId = IdentityBytes;
+            _options.Observer?.Invoke(new PirateEvent(PirateEventKind.Connecting, Endpoint));
+            worker.Connect(Endpoint);
+            worker.Send(ParanoidPirateProtocol.ReadyFrame());
+            _options.Observer?.Invoke(new PirateEvent(PirateEventKind.ReadySent, Identity));
+            return worker;
+        }
+        catch
+        {
+            worker.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>One request's step, shared by both forms: the reply to send (REQ must answer before it can receive again).</summary>
+    private List<byte[]> Answer(List<byte[]> request, Func<IReadOnlyList<byte[]>, IReadOnlyList<byte[]>> handler)
+    {
+        // The queue sends [worker][""][client][""][body...]; REQ strips the first two frames.
+        _options.Observer?.Invoke(new PirateEvent(PirateEventKind.RequestReceived, Identity, request));
+        if (!ParanoidPirateProtocol.TrySplitEnvelope(request, out int envelope))
+        {
+            // Hand the odd message back unchanged.
+            _options.Observer?.Invoke(new PirateEvent(PirateEventKind.InvalidMessage, Identity, request));
+            return request;
+        }
+
+        var body = handler(request.GetRange(envelope, request.Count - envelope));
+        if (body is null || body.Count == 0)
+        {
+            throw new InvalidOperationException("the handler returned no reply frames");
+        }
+
+        return [.. request.Take(envelope), .. body];
     }
 }

@@ -1,4 +1,5 @@
 using System.Text;
+using ZmqNative.Patterns.Loop;
 using ZmqNative.Patterns.Majordomo;
 
 namespace ZmqNative.Patterns.Titanic;
@@ -134,6 +135,19 @@ public sealed class TitanicService
 
     /// <summary>How many dispatch passes have ended since <see cref="Run"/> started (for tests).</summary>
     internal int Passes => Volatile.Read(ref _passes);
+
+    /// <summary>
+    /// Runs the Titanic service as <see cref="Run"/> does, on a dedicated thread of its own (not a thread-pool thread), and returns a task for its end:
+    /// the service is three Majordomo workers and a dispatcher that writes and fsyncs files between its waits, work that
+    /// would otherwise sit on thread-pool threads (docs/patterns.md).
+    /// </summary>
+    /// <param name="cancellationToken">Stops the loop as it stops <see cref="Run"/>; the task then completes normally.</param>
+    /// <returns>A task that completes when the loop has stopped (what the run opened is closed), or faults with what
+    /// ended it otherwise (a failure of the dispatcher); a context that shuts down ends it normally, as it ends <see cref="Run"/>.</returns>
+    public Task RunAsync(CancellationToken cancellationToken)
+    {
+        return LoopThread.RunAsync("TitanicService", Run, cancellationToken);
+    }
 
     /// <summary>
     /// Registers the three TSP services with the broker and dispatches pending requests (those left from

@@ -3,16 +3,17 @@ using static ZmqNative.Patterns.Tests.Freelance.FreelanceTesting;
 
 namespace ZmqNative.Patterns.Tests.Freelance;
 
-/// <summary>FreelanceServer: RFC 10 as a raw ROUTER client sees it.</summary>
-[TestFixture]
+/// <summary>FreelanceServer: RFC 10 as a raw ROUTER client sees it; served by Run and by RunAsync.</summary>
+[TestFixture(false)]
+[TestFixture(true)]
 [CancelAfter(30_000)]
-public class FreelanceServerTests
+public class FreelanceServerTests(bool awaitable)
 {
     [Test]
     public void Run_PingAndRequest_AnswersPongAndReturnsTheControlFrameUnchanged()
     {
         using var context = new ZmqContext();
-        using var server = new NamedServer(context, "S");
+        using var server = new NamedServer(context, "S", awaitable: awaitable);
         using var client = context.CreateSocket(ZmqSocketType.Router);
         client.RouterMandatory = true;
         client.Connect(server.Endpoint);

@@ -27,12 +27,17 @@ internal sealed class NamedServer : IDisposable
     private readonly FreelanceServer _server;
     private readonly Task _running;
 
-    public NamedServer(ZmqContext context, string name, Func<IReadOnlyList<byte[]>, IReadOnlyList<byte[]>>? handler = null)
+    /// <param name="context">The context.</param>
+    /// <param name="name">Its name, which every reply starts with.</param>
+    /// <param name="handler">What it answers; its name and the request's first frame when null.</param>
+    /// <param name="awaitable">Serve with RunAsync (no thread of its own) instead of Run on a thread.</param>
+    public NamedServer(ZmqContext context, string name, Func<IReadOnlyList<byte[]>, IReadOnlyList<byte[]>>? handler = null, bool awaitable = false)
     {
         Endpoint = FreelanceTesting.Inproc(name);
         // inproc has no host: the identity is the endpoint as clients connect it.
         _server = new FreelanceServer(context, Endpoint, Endpoint);
-        _running = FreelanceTesting.Background(() => _server.Run(handler ?? (body => [FreelanceTesting.Bytes(name + ":" + FreelanceTesting.Text(body[0]))]), _stop.Token));
+        handler ??= body => [FreelanceTesting.Bytes(name + ":" + FreelanceTesting.Text(body[0]))];
+        _running = awaitable ? _server.RunAsync(handler, _stop.Token) : FreelanceTesting.Background(() => _server.Run(handler, _stop.Token));
     }
 
     public string Endpoint { get; }

@@ -5,9 +5,10 @@ using ZmqNative.Patterns.Tests.BinaryStar;
 namespace ZmqNative.Patterns.Tests.Majordomo;
 
 /// <summary>In-process tests: client → broker → worker and back, services, MMI, and malformed traffic.</summary>
-[TestFixture]
+[TestFixture(false)]
+[TestFixture(true)]
 [CancelAfter(60_000)]
-public class MajordomoBrokerTests
+public class MajordomoBrokerTests(bool awaitable)
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
     private ZmqContext _context = null!;
@@ -21,18 +22,7 @@ public class MajordomoBrokerTests
         _context = new ZmqContext();
         _stop = new CancellationTokenSource();
         _tasks = [];
-        var broker = new MajordomoBroker(_context, new MajordomoBrokerOptions { HeartbeatInterval = TimeSpan.FromMilliseconds(200) });
-        broker.Bind("tcp://127.0.0.1:*");
-        _endpoint = broker.LastEndpoint;
-        _tasks.Add(Task.Factory.StartNew(
-            () =>
-            {
-                using (broker)
-                {
-                    broker.Run(_stop.Token);
-                }
-            },
-            TaskCreationOptions.LongRunning));
+        (_, _endpoint) = StartBroker(new MajordomoBrokerOptions { HeartbeatInterval = TimeSpan.FromMilliseconds(200) });
     }
 
     [TearDown]
@@ -366,16 +356,27 @@ public class MajordomoBrokerTests
         var broker = new MajordomoBroker(_context, options);
         broker.Bind("tcp://127.0.0.1:*");
         string endpoint = broker.LastEndpoint;
-        _tasks.Add(Task.Factory.StartNew(
-            () =>
-            {
-                using (broker)
+        // The form this fixture tests: Run on a thread of its own, or RunAsync (awaited, no thread).
+        _tasks.Add(awaitable
+            ? RunAsyncThenDispose(broker, _stop.Token)
+            : Task.Factory.StartNew(
+                () =>
                 {
-                    broker.Run(_stop.Token);
-                }
-            },
-            TaskCreationOptions.LongRunning));
+                    using (broker)
+                    {
+                        broker.Run(_stop.Token);
+                    }
+                },
+                TaskCreationOptions.LongRunning));
         return (broker, endpoint);
+    }
+
+    private static async Task RunAsyncThenDispose(MajordomoBroker broker, CancellationToken stop)
+    {
+        using (broker)
+        {
+            await broker.RunAsync(stop);
+        }
     }
 
     private static string? Text(List<byte[]>? frames) => frames is { Count: > 0 } ? Encoding.UTF8.GetString(frames[0]) : null;

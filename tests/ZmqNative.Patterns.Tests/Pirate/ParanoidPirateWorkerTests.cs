@@ -3,10 +3,11 @@ using static ZmqNative.Patterns.Tests.Pirate.PirateTesting;
 
 namespace ZmqNative.Patterns.Tests.Pirate;
 
-/// <summary>ParanoidPirateWorker in one process, against a hand-driven (raw ROUTER) queue.</summary>
-[TestFixture]
+/// <summary>ParanoidPirateWorker in one process, against a hand-driven (raw ROUTER) queue; each test runs against Run and RunAsync.</summary>
+[TestFixture(false)]
+[TestFixture(true)]
 [CancelAfter(60_000)]
-public class ParanoidPirateWorkerTests
+public class ParanoidPirateWorkerTests(bool awaitable)
 {
     [Test]
     public void Run_QueueSilent_ReconnectsWithDoublingBackoffCappedAtTheMax()
@@ -25,7 +26,7 @@ public class ParanoidPirateWorkerTests
             ReconnectIntervalMax = TimeSpan.FromMilliseconds(80),
             Observer = events.Observer,
         };
-        var running = Background(() => new ParanoidPirateWorker(context, endpoint, options).Run(body => body, stop.Token));
+        var running = Start(new ParanoidPirateWorker(context, endpoint, options), body => body, stop.Token);
 
         var reconnects = events.WaitFor(e => e.Kind == PirateEventKind.Reconnecting, 5);
         stop.Cancel();
@@ -55,7 +56,7 @@ public class ParanoidPirateWorkerTests
         using var queue = context.CreateSocket(ZmqSocketType.Router);
         queue.Bind(endpoint);
         var options = new ParanoidPirateWorkerOptions { Identity = Bytes("W"), HeartbeatInterval = TimeSpan.FromMilliseconds(100) };
-        var running = Background(() => new ParanoidPirateWorker(context, endpoint, options).Run(body => [Bytes("re:" + Text(body[0])), Bytes("second")], stop.Token));
+        var running = Start(new ParanoidPirateWorker(context, endpoint, options), body => [Bytes("re:" + Text(body[0])), Bytes("second")], stop.Token);
 
         Assert.That(queue.TryReceiveMultipart(Wait, out var ready), Is.True);
         Assert.That(ready, Is.EqualTo(new[] { Bytes("W"), new[] { ParanoidPirateProtocol.Ready } }));
@@ -89,11 +90,15 @@ public class ParanoidPirateWorkerTests
             ReconnectIntervalMax = TimeSpan.FromMinutes(10),
             Observer = events.Observer,
         };
-        var running = Background(() => new ParanoidPirateWorker(context, Inproc("nobody"), options).Run(body => body, stop.Token));
+        var running = Start(new ParanoidPirateWorker(context, Inproc("nobody"), options), body => body, stop.Token);
         events.WaitFor(PirateEventKind.Reconnecting);
 
         stop.Cancel();
 
         Join(running);
     }
+
+    /// <summary>Runs the worker in the form this fixture tests: Run on a thread of its own, or RunAsync.</summary>
+    private Task Start(ParanoidPirateWorker worker, Func<IReadOnlyList<byte[]>, IReadOnlyList<byte[]>> handler, CancellationToken stop) =>
+        awaitable ? worker.RunAsync(handler, stop) : Background(() => worker.Run(handler, stop));
 }
