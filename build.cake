@@ -172,6 +172,7 @@ var nativeRuntimes = new Dictionary<string, string>
     ["linux-musl-x64"] = "libzmq.so",
     ["linux-musl-arm64"] = "libzmq.so",
     ["win-x64"] = "libzmq.dll",
+    ["win-arm64"] = "libzmq.dll",
     ["osx-x64"] = "libzmq.dylib",
     ["osx-arm64"] = "libzmq.dylib",
 };
@@ -325,10 +326,10 @@ Task("Fuzz")
 });
 
 // Every runtime id a Linux x64 machine builds (native/build-libzmq.sh picks each one's toolchain).
-var crossRuntimes = new[] { "linux-x64", "linux-arm64", "linux-musl-x64", "linux-musl-arm64", "osx-x64", "osx-arm64", "win-x64" };
+var crossRuntimes = new[] { "linux-x64", "linux-arm64", "linux-musl-x64", "linux-musl-arm64", "osx-x64", "osx-arm64", "win-x64", "win-arm64" };
 
 Task("NativeAll")
-    .Description("Builds libzmq for every runtime id this machine can (zig for Linux glibc/musl and macOS, MinGW for win-x64) and runs the floor check over native/out/ (native/toolchain/check-floors.sh).")
+    .Description("Builds libzmq for every runtime id this machine can (zig for Linux glibc/musl, macOS and win-arm64, MinGW for win-x64) and runs the floor check over native/out/ (native/toolchain/check-floors.sh).")
     .Does(() =>
 {
     foreach (var r in crossRuntimes)
