@@ -22,6 +22,8 @@
 // Options: --configuration=Release|Debug, --rid=<rid> (default: this machine's),
 //   --rids=all|<rid>,<rid>  runtime ids Pack builds besides this machine's (default: none; Pack
 //                           always packs every native build already in native/out/).
+//   --repository-url=<url>  the repository/project URL Pack writes into every package (default:
+//                           Directory.Build.props' placeholder, with a warning).
 using System.Xml.Linq;
 
 var target = Argument("target", "Test");
@@ -172,6 +174,7 @@ var nativeRuntimes = new Dictionary<string, string>
     ["linux-musl-x64"] = "libzmq.so",
     ["linux-musl-arm64"] = "libzmq.so",
     ["win-x64"] = "libzmq.dll",
+    ["win-arm64"] = "libzmq.dll",
     ["osx-x64"] = "libzmq.dylib",
     ["osx-arm64"] = "libzmq.dylib",
 };
@@ -236,6 +239,18 @@ Task("Pack")
         Run("bash", "native/build-static.sh linux-x64");
     }
 
+    // Every package names ZmqNativeRepositoryUrl (Directory.Build.props) as its repository and
+    // project URL. There is no public repository yet, so the default is a placeholder, kept on
+    // purpose: --repository-url=<url> (or that MSBuild property in the environment) sets the real
+    // one; a Release pack with the placeholder warns (docs/platforms.md, "Package metadata").
+    var placeholderUrl = XDocument.Load(root.CombineWithFilePath("Directory.Build.props").FullPath)
+        .Descendants().First(e => e.Name.LocalName == "ZmqNativeRepositoryUrl").Value.Trim();
+    var repositoryUrl = Argument("repository-url", EnvironmentVariable("ZmqNativeRepositoryUrl") ?? "");
+    if (configuration == "Release" && (repositoryUrl.Length == 0 || repositoryUrl == placeholderUrl))
+    {
+        Warning("{0}", $"Pack: the packages name {placeholderUrl} as their repository and project URL, a placeholder (no public repository yet); pass --repository-url=<url> before publishing them (docs/platforms.md, \"Package metadata\").");
+    }
+
     var packages = root.Combine("artifacts/packages");
     CleanDirectory(packages);
     // Packing builds in its own artifacts folder, so it never rewrites the obj/ of the dev build
@@ -259,7 +274,8 @@ Task("Pack")
 
     void Pack(string project, bool noBuild) => Run("dotnet",
         $"pack \"{root.CombineWithFilePath(project).FullPath}\" -c {configuration} -o \"{packages.FullPath}\" --artifacts-path \"{packBuild.FullPath}\""
-        + " -p:ContinuousIntegrationBuild=true" + (noBuild ? " -p:NoBuild=true" : "") + timestamp);
+        + " -p:ContinuousIntegrationBuild=true" + (noBuild ? " -p:NoBuild=true" : "") + timestamp
+        + (repositoryUrl.Length > 0 ? $" -p:ZmqNativeRepositoryUrl=\"{repositoryUrl}\"" : ""));
 
     foreach (var r in packed)
     {
@@ -325,10 +341,10 @@ Task("Fuzz")
 });
 
 // Every runtime id a Linux x64 machine builds (native/build-libzmq.sh picks each one's toolchain).
-var crossRuntimes = new[] { "linux-x64", "linux-arm64", "linux-musl-x64", "linux-musl-arm64", "osx-x64", "osx-arm64", "win-x64" };
+var crossRuntimes = new[] { "linux-x64", "linux-arm64", "linux-musl-x64", "linux-musl-arm64", "osx-x64", "osx-arm64", "win-x64", "win-arm64" };
 
 Task("NativeAll")
-    .Description("Builds libzmq for every runtime id this machine can (zig for Linux glibc/musl and macOS, MinGW for win-x64) and runs the floor check over native/out/ (native/toolchain/check-floors.sh).")
+    .Description("Builds libzmq for every runtime id this machine can (zig for Linux glibc/musl, macOS and win-arm64, MinGW for win-x64) and runs the floor check over native/out/ (native/toolchain/check-floors.sh).")
     .Does(() =>
 {
     foreach (var r in crossRuntimes)

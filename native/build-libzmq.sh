@@ -11,8 +11,8 @@
 #         clang 16 + libc++ 16, its own glibc/musl/macOS stubs) for linux-x64 and linux-arm64
 #         (glibc 2.17 symbols at most), linux-musl-x64, linux-musl-arm64, osx-x64 (macOS 12),
 #         osx-arm64 (macOS 12; the dylib linked by Debian's ld64.lld, see zig-wrapper.sh);
-#         win-arm64 (zig's aarch64-windows-gnu) builds and links, but its check fails: zig's
-#         libunwind is exported beside zmq_* (docs/platforms.md).
+#         win-arm64 (zig's aarch64-windows-gnu; the DLL linked again by Debian's lld-link,
+#         without the libunwind exports zig adds, see zig-wrapper.sh).
 #   gcc   Debian's gcc/g++ (libstdc++ static): linux-x64, linux-arm64 (g++-aarch64-linux-gnu);
 #         MinGW-w64 for win-x64 (the only toolchain for it).
 # Each rid has a default toolchain (DEFAULT_TOOLCHAIN below); its build goes to
@@ -264,6 +264,14 @@ if [ "$format" = macho ]; then
   printf '_zmq_*\n' > "$work/exports.list"
   macho_exports="$work/exports.list"
 fi
+# Windows (zig): zig's libunwind marks its API dllexport, so zig-wrapper.sh links the DLL again
+# with Debian's lld-link (lld-16) from inputs whose export directives name only zmq_*.
+pe_exports=""
+if [ "$format" = pe ] && [ "$toolchain" = zig ]; then
+  need_pkgs lld-link-16:lld-16 python3:python3
+  printf 'zmq_*\n' > "$work/exports.pe"
+  pe_exports="$work/exports.pe"
+fi
 exe_linker_flags="$static_runtime"
 c_flags="-fvisibility=hidden"
 cxx_flags="-fvisibility=hidden -fvisibility-inlines-hidden"
@@ -276,8 +284,8 @@ if [ "$toolchain" = zig ]; then
   install_name=""
   [ "$format" = macho ] && install_name="@rpath/$lib_name"
   for mode in cc c++; do
-    printf '#!/bin/sh\nZIG=%q ZIG_INSTALL_NAME=%q ZIG_MACHO_EXPORTS=%q exec %q %s %s "$@"\n' \
-      "$ZIG" "$install_name" "$macho_exports" "$here/toolchain/zig-wrapper.sh" "$mode" "$zig_target" > "$work/bin/$mode"
+    printf '#!/bin/sh\nZIG=%q ZIG_INSTALL_NAME=%q ZIG_MACHO_EXPORTS=%q ZIG_PE_EXPORTS=%q exec %q %s %s "$@"\n' \
+      "$ZIG" "$install_name" "$macho_exports" "$pe_exports" "$here/toolchain/zig-wrapper.sh" "$mode" "$zig_target" > "$work/bin/$mode"
   done
   for mode in ar ranlib; do
     printf '#!/bin/sh\nexec %q %s "$@"\n' "$ZIG" "$mode" > "$work/bin/$mode"

@@ -7,6 +7,8 @@
 #   linux-musl-arm64  qemu-aarch64 with Debian's arm64 musl (the musl:arm64 package, unpacked
 #                     into native/.cache/musl-arm64-root; no arm64 dpkg architecture needed)
 #   win-x64           wine (Debian's wine64)
+#   win-arm64         static checks only (check-library.sh): cross-built, not run on Windows
+#                     arm64 (Debian's wine runs x64 and x86 code only)
 #   osx-x64, osx-arm64  static checks only (native/toolchain/check-library.sh): cross-built,
 #                     not run on a Mac
 # For each, zmq-smoke.c (beside this script) is compiled for the target (zig cc with the same
@@ -15,7 +17,7 @@
 # over inproc:// and tcp://127.0.0.1, makes a CURVE key pair, and ends with "smoke: ok".
 #
 #   native/packaging/verify-emulated.sh [bullseye] [linux-musl-x64] [linux-arm64]
-#       [linux-musl-arm64] [win-x64] [osx-x64] [osx-arm64] [--dotnet]
+#       [linux-musl-arm64] [win-x64] [win-arm64] [osx-x64] [osx-arm64] [--dotnet]
 #
 # With no runtime ids, checks every one whose native build exists. --dotnet also publishes a
 # small self-contained .NET console app that uses ZmqNative from artifacts/packages
@@ -35,8 +37,8 @@ dotnet_consumer=false
 for arg in "$@"; do
   case "$arg" in
     --dotnet) dotnet_consumer=true ;;
-    bullseye|linux-musl-x64|linux-arm64|linux-musl-arm64|win-x64|osx-x64|osx-arm64) rids+=("$arg") ;;
-    *) echo "usage: $0 [bullseye] [linux-musl-x64] [linux-arm64] [linux-musl-arm64] [win-x64] [osx-x64] [osx-arm64] [--dotnet]" >&2; exit 2 ;;
+    bullseye|linux-musl-x64|linux-arm64|linux-musl-arm64|win-x64|win-arm64|osx-x64|osx-arm64) rids+=("$arg") ;;
+    *) echo "usage: $0 [bullseye] [linux-musl-x64] [linux-arm64] [linux-musl-arm64] [win-x64] [win-arm64] [osx-x64] [osx-arm64] [--dotnet]" >&2; exit 2 ;;
   esac
 done
 if [ ${#rids[@]} -eq 0 ]; then
@@ -45,6 +47,7 @@ if [ ${#rids[@]} -eq 0 ]; then
     [ -f "$root/native/out/$r/libzmq.so" ] && rids+=("$r")
   done
   [ -f "$root/native/out/win-x64/libzmq.dll" ] && rids+=(win-x64)
+  [ -f "$root/native/out/win-arm64/libzmq.dll" ] && rids+=(win-arm64)
   for r in osx-x64 osx-arm64; do
     [ -f "$root/native/out/$r/libzmq.dylib" ] && rids+=("$r")
   done
@@ -153,6 +156,18 @@ verify_linux_musl_arm64() {
   echo "verify: linux-musl-arm64: $(file -b "$dir/zmq-smoke" | cut -d, -f1-2,5)"
   run_smoke "linux-musl-arm64 (qemu-aarch64 $(qemu-aarch64 --version | head -n1 | awk '{print $3}'), Debian musl:arm64 $(zcat "$sysroot"/usr/share/doc/musl/changelog.Debian.gz 2>/dev/null | sed -n '1s/^musl (\([^)]*\)).*/\1/p' || true))" \
     qemu-aarch64 -L "$sysroot" "$dir/zmq-smoke"
+}
+
+# win-arm64: cross-built, not run: wine here runs x64 code only. What can be checked from the
+# file is checked (machine, imports, exports).
+verify_win_arm64() {
+  echo "verify: win-arm64: cross-built, not run on Windows arm64 (wine runs x64 code only); static checks only"
+  if bash "$root/native/toolchain/check-library.sh" win-arm64 "$root/native/out/win-arm64/libzmq.dll"; then
+    echo "verify: win-arm64: static checks ok"
+  else
+    echo "verify: win-arm64: static checks FAILED"
+    failed=1
+  fi
 }
 
 # macOS: cross-built, not run on a Mac. What can be checked from the file is checked.
@@ -280,6 +295,7 @@ for rid in "${rids[@]}"; do
     linux-arm64) verify_linux_arm64 ;;
     linux-musl-arm64) verify_linux_musl_arm64 ;;
     win-x64) verify_win_x64 ;;
+    win-arm64) verify_win_arm64 ;;
     osx-x64|osx-arm64) verify_osx "$rid" ;;
   esac
 done

@@ -97,4 +97,53 @@ if $macho && $dylib && [ -n "${ZIG_MACHO_EXPORTS:-}" ]; then
     -o "$out" "${inputs[@]}" -L"$sdk" -lSystem
   exit 0
 fi
+# Windows DLL links with ZIG_PE_EXPORTS set (a file of exported name patterns, globs allowed):
+# zig's libunwind for *-windows-gnu marks its _Unwind_*/unw_* API dllexport, so the DLL would
+# export those 25 names beside zmq_*, and zig 0.11 rejects lld's --exclude-symbols (which acts
+# on automatic exports only anyway, as do --exclude-all-symbols and a .def file's list). So the
+# DLL is linked again by Debian's lld-link ($LLD_LINK, default lld-link-16: package lld-16, the
+# LLVM 16 inside zig 0.11) with zig's own lld-link arguments (ZIG_VERBOSE_LINK=1 prints them:
+# the objects, zig's MinGW CRT and import libraries, libc++, libc++abi, libunwind, compiler_rt),
+# where each input whose .drectve exports a name outside the list is replaced by a copy without
+# those directives (coff-drop-exports.py), and without -DEBUG/-PDB: no debug sections, no PDB.
+if ! $macho && $dylib && [ -n "${ZIG_PE_EXPORTS:-}" ]; then
+  case "$target" in *-windows-*) ;; *) echo "zig-wrapper: ZIG_PE_EXPORTS set for a non-Windows target $target" >&2; exit 1 ;; esac
+  lld_link=${LLD_LINK:-lld-link-16}
+  command -v "$lld_link" >/dev/null 2>&1 || { echo "zig-wrapper: $lld_link is missing (Debian package lld-16)" >&2; exit 1; }
+  work=$(mktemp -d)
+  trap 'rm -rf "$work"' EXIT
+  status=0
+  ZIG_VERBOSE_LINK=1 "$ZIG" "$mode" -target "$target" "${args[@]}" 2> "$work/zig.log" || status=$?
+  grep -v -e '^lld-link ' -e '^ar rcs ' "$work/zig.log" >&2 || true
+  [ $status = 0 ] || exit $status
+  link_line=$(grep '^lld-link ' "$work/zig.log" | tail -n 1)
+  [ -n "$link_line" ] || { echo "zig-wrapper: zig printed no lld-link line (ZIG_VERBOSE_LINK)" >&2; exit 1; }
+  read -r -a zig_link <<< "${link_line#lld-link }"
+  inputs=()
+  for a in "${zig_link[@]}"; do
+    case "$a" in -*) ;; *.obj|*.o|*.lib|*.a) inputs+=("$a") ;; esac
+  done
+  grep -q -- '-DLL' <<< "$link_line" && [ ${#inputs[@]} -gt 0 ] \
+    || { echo "zig-wrapper: cannot read zig's link line as a DLL link: $link_line" >&2; exit 1; }
+  mapfile -t filtered < <(python3 "$(dirname "${BASH_SOURCE[0]}")/coff-drop-exports.py" \
+    --keep "$ZIG_PE_EXPORTS" --dir "$work" "${inputs[@]}")
+  [ ${#filtered[@]} = ${#inputs[@]} ] || { echo "zig-wrapper: coff-drop-exports.py failed" >&2; exit 1; }
+  declare -A replace=()
+  for i in "${!inputs[@]}"; do replace[${inputs[$i]}]=${filtered[$i]}; done
+  relink=()
+  for a in "${zig_link[@]}"; do
+    case "$a" in
+      -DEBUG|-DEBUG:*|-PDB:*|-PDBALTPATH:*) ;;
+      -*) relink+=("$a") ;;
+      *) relink+=("${replace[$a]:-$a}") ;;
+    esac
+  done
+  out=$(printf '%s\n' "${relink[@]}" | sed -n 's/^-OUT://p' | tail -n 1)
+  [ -n "$out" ] || { echo "zig-wrapper: no -OUT: in zig's link line" >&2; exit 1; }
+  # zig's own link left a PDB beside the DLL; the relink writes none.
+  pdb=$(printf '%s\n' "${zig_link[@]}" | sed -n 's/^-PDB://p' | tail -n 1)
+  rm -f "$out" ${pdb:+"$pdb"}
+  "$lld_link" "${relink[@]}"
+  exit 0
+fi
 exec "$ZIG" "$mode" -target "$target" "${args[@]}"

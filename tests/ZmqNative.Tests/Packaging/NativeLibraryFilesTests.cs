@@ -86,40 +86,42 @@ public class NativeLibraryFilesTests
         Assert.That(exported.Where(n => !n.StartsWith("zmq_", StringComparison.Ordinal)), Is.Empty);
     }
 
+    // llvm-readobj, not binutils' objdump: Debian's objdump reads x64 PE only, not ARM64.
     [TestCaseSource(nameof(WindowsRuntimeIds))]
-    public void WindowsLibrary_Format_IsPe32PlusForX64(string rid)
+    public void WindowsLibrary_Machine_IsTheRuntimeIdsMachine(string rid)
     {
-        var (exit, output, error) = Repo.RunTool("objdump", "-f", Library(rid));
+        var (exit, output, error) = Repo.RunTool("llvm-readobj", "--file-headers", Library(rid));
         Assert.That(exit, Is.EqualTo(0), error);
 
-        Assert.That(output, Does.Contain("file format pei-x86-64"));
+        string machine = Regex.Match(output, @"Machine:\s*IMAGE_FILE_MACHINE_(?<m>\w+)").Groups["m"].Value;
+        Assert.That(machine, Is.EqualTo(rid switch
+        {
+            "win-x64" => "AMD64",
+            "win-arm64" => "ARM64",
+            _ => throw new ArgumentOutOfRangeException(nameof(rid)),
+        }));
+        Assert.That(output, Does.Contain("IMAGE_FILE_DLL"));
     }
 
     [TestCaseSource(nameof(WindowsRuntimeIds))]
     public void WindowsLibrary_Imports_AreOnlySystemDlls(string rid)
     {
-        var (exit, output, error) = Repo.RunTool("objdump", "-p", Library(rid));
+        var (exit, output, error) = Repo.RunTool("llvm-readobj", "--coff-imports", Library(rid));
         Assert.That(exit, Is.EqualTo(0), error);
 
-        var imports = Regex.Matches(output, @"^\s*DLL Name:\s*(?<name>\S+)", RegexOptions.Multiline).Select(m => m.Groups["name"].Value).ToList();
+        var imports = Regex.Matches(output, @"^\s*Name:\s*(?<name>\S+\.dll)\s*$", RegexOptions.Multiline | RegexOptions.IgnoreCase).Select(m => m.Groups["name"].Value).ToList();
         Assert.That(imports, Does.Contain("KERNEL32.dll").And.Contain("WS2_32.dll"));
         Assert.That(imports.Where(d => !AllowedWindowsDlls.Contains(d)), Is.Empty,
-            "the DLL must not need a MinGW runtime DLL beside it; imports: " + string.Join(", ", imports));
+            "the DLL must not need a MinGW or C++ runtime DLL beside it; imports: " + string.Join(", ", imports));
     }
 
     [TestCaseSource(nameof(WindowsRuntimeIds))]
     public void WindowsLibrary_Exports_AreOnlyTheZmqApi(string rid)
     {
-        var (exit, output, error) = Repo.RunTool("objdump", "-p", Library(rid));
+        var (exit, output, error) = Repo.RunTool("llvm-readobj", "--coff-exports", Library(rid));
         Assert.That(exit, Is.EqualTo(0), error);
 
-        // The export name table: "[Ordinal/Name Pointer] Table" then "\t[   n] name" lines.
-        int start = output.IndexOf("[Ordinal/Name Pointer] Table", StringComparison.Ordinal);
-        Assert.That(start, Is.GreaterThanOrEqualTo(0), "no export table");
-        var exported = Regex.Matches(output[start..], @"^\s*\[\s*\d+\]\s+(?<name>\S+)\s*$", RegexOptions.Multiline)
-            .Select(m => m.Groups["name"].Value)
-            .TakeWhile(n => n.Length > 0)
-            .ToList();
+        var exported = Regex.Matches(output, @"^\s*Name:\s*(?<name>\S+)\s*$", RegexOptions.Multiline).Select(m => m.Groups["name"].Value).ToList();
         Assert.That(exported, Has.Some.EqualTo("zmq_ctx_new"));
         Assert.That(exported.Where(n => !n.StartsWith("zmq_", StringComparison.Ordinal)), Is.Empty);
     }

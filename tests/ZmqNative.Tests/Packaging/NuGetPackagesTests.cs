@@ -50,11 +50,22 @@ public class NuGetPackagesTests
     {
         string package = PackageFolder.Require($"runtime.{rid}.ZmqNative.Native");
         string library = PackageFolder.RuntimeLibraries[rid];
-        Assume.That(rid, Does.StartWith("linux-"), "ELF libraries are stripped when packed; Mach-O is packed as built (signed) and PE is checked by its own tests");
-        string packed = Path.Combine(Path.GetTempPath(), $"zmqnative-packed-{rid}-{Environment.ProcessId}.so");
+        Assume.That(rid, Does.Not.StartWith("osx-"), "ELF and PE libraries are stripped when packed; Mach-O is packed as built (signed)");
+        string packed = Path.Combine(Path.GetTempPath(), $"zmqnative-packed-{rid}-{Environment.ProcessId}{Path.GetExtension(library)}");
         File.WriteAllBytes(packed, PackageFolder.ReadEntry(package, $"runtimes/{rid}/native/{library}"));
         try
         {
+            if (rid.StartsWith("win-", StringComparison.Ordinal))
+            {
+                // PE: the COFF symbol table is gone (the loader and P/Invoke use the export table only).
+                var (headerExit, headers, headerError) = Repo.RunTool("llvm-readobj", "--file-headers", packed);
+                Assert.That(headerExit, Is.EqualTo(0), headerError);
+                Assert.That(headers, Does.Match(@"SymbolCount: 0\s"), "the packed DLL has no COFF symbol table");
+                Assert.That(PeExports(packed), Is.EqualTo(PeExports(Path.Combine(Repo.Root, "native", "out", rid, library))).And.Not.Empty,
+                    "stripping keeps every exported zmq_* function (what P/Invoke binds to)");
+                return;
+            }
+
             var (exit, description, error) = Repo.RunTool("file", "-b", packed);
             Assert.That(exit, Is.EqualTo(0), error);
             Assert.That(description, Does.Contain("ELF").And.Contain(", stripped"), "what `file` says of the packed library");
@@ -65,6 +76,16 @@ public class NuGetPackagesTests
         {
             File.Delete(packed);
         }
+    }
+
+    private static List<string> PeExports(string dll)
+    {
+        var (exit, output, error) = Repo.RunTool("llvm-readobj", "--coff-exports", dll);
+        Assert.That(exit, Is.EqualTo(0), error);
+        return System.Text.RegularExpressions.Regex.Matches(output, @"^\s*Name:\s*(?<name>\S+)\s*$", System.Text.RegularExpressions.RegexOptions.Multiline)
+            .Select(m => m.Groups["name"].Value)
+            .Order(StringComparer.Ordinal)
+            .ToList();
     }
 
     private static List<string> DynamicExports(string elf)

@@ -20,6 +20,7 @@ internal static class PackageFolder
         ["linux-musl-x64"] = "libzmq.so",
         ["linux-musl-arm64"] = "libzmq.so",
         ["win-x64"] = "libzmq.dll",
+        ["win-arm64"] = "libzmq.dll",
         ["osx-x64"] = "libzmq.dylib",
         ["osx-arm64"] = "libzmq.dylib",
     };
