@@ -145,7 +145,6 @@ public sealed class MajordomoBroker : IDisposable
         Log($"I: MDP broker/0.2.0 is active at {endpoint}");
     }
 
-
     /// <summary>Serves clients and workers until <paramref name="cancellation"/> is cancelled or the context is terminated.</summary>
     /// <param name="cancellation">Stops the loop (checked at least every 100 ms).</param>
     public void Run(CancellationToken cancellation)
