@@ -409,6 +409,37 @@ internal sealed unsafe class AsyncSocketState
         Fd = fd;
     }
 
+    /// <summary>
+    /// For <see cref="ZmqPoller.WaitAsync(TimeSpan, CancellationToken)"/> on a thread-safe socket
+    /// (which has no ZMQ_FD): the fd of the zmq_poller this state keeps for the socket, opened if
+    /// needed. The caller holds the socket.
+    /// </summary>
+    internal nint WaitFd()
+    {
+        lock (_gate)
+        {
+            ThrowIfClosed();
+            if (Fd == 0 && _poller is null)
+            {
+                OpenFd();
+            }
+
+            return Fd;
+        }
+    }
+
+    /// <summary>Reads the signal of <see cref="WaitFd"/> so the fd waits for the next one (before a poller's re-check).</summary>
+    internal void DrainWaitSignal()
+    {
+        lock (_gate)
+        {
+            if (_poller is not null && !_closed)
+            {
+                DrainPollerSignal();
+            }
+        }
+    }
+
     /// <summary>Consumes the poller's signal (a zero-timeout wait reads it), so the fd waits for the next one.</summary>
     private void DrainPollerSignal()
     {
