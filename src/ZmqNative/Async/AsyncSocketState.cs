@@ -91,7 +91,7 @@ internal sealed unsafe class AsyncSocketState
     /// </summary>
     public AsyncOperation? Start(in AsyncArgs args, CancellationToken cancellation, out int result, out object? payload)
     {
-        bool send = args.Kind <= AsyncOperationKind.SendFrames;
+        bool send = args.Kind <= AsyncOperationKind.SendMessageFrames;
         lock (_gate)
         {
             ThrowIfClosed();
@@ -571,6 +571,22 @@ internal sealed unsafe class AsyncSocketState
                 for (int i = 1; i < frames.Count; i++)
                 {
                     if (!_socket.AttemptSend(socket, frames[i], i < frames.Count - 1))
+                    {
+                        throw new InvalidOperationException($"libzmq refused frame {i} of a multipart message after accepting its first frame");
+                    }
+                }
+
+                return true;
+            case AsyncOperationKind.SendMessageFrames:
+                var messages = args.MessageFrames!;
+                if (!_socket.AttemptSend(socket, messages[0], messages.Count > 1))
+                {
+                    return false; // nothing sent: every message keeps its content
+                }
+
+                for (int i = 1; i < messages.Count; i++)
+                {
+                    if (!_socket.AttemptSend(socket, messages[i], i < messages.Count - 1))
                     {
                         throw new InvalidOperationException($"libzmq refused frame {i} of a multipart message after accepting its first frame");
                     }
