@@ -222,6 +222,8 @@ public class AsyncPollerTests
             var poller = NewPoller();
             poller.Add(pull, ZmqPollEvents.In);
             var wait = poller.WaitAsync().AsTask();
+            Thread.Sleep(50);
+            Assert.That(wait.IsCompleted, Is.False);
             poller.Dispose();
             Assert.That(async () => await wait.WaitAsync(Wait), Throws.InstanceOf<ObjectDisposedException>());
             Assert.That(() => pull.TryReceive(new byte[1], out _), Throws.Nothing, "the socket is still held by the disposed poller's wait");
@@ -238,6 +240,8 @@ public class AsyncPollerTests
             using var poller = NewPoller();
             poller.Add(pull, ZmqPollEvents.In);
             var wait = poller.WaitAsync().AsTask();
+            Thread.Sleep(50); // the reactor is waiting on the fds by now: only the disposal's wake-up ends the wait
+            Assert.That(wait.IsCompleted, Is.False);
             pull.Dispose();
             Assert.That(async () => await wait.WaitAsync(Wait), Throws.InstanceOf<ObjectDisposedException>().With.Message.Contains("Pull").IgnoreCase);
             poller.Remove(pull);
@@ -252,6 +256,8 @@ public class AsyncPollerTests
         var poller = NewPoller();
         poller.Add(pull, ZmqPollEvents.In);
         var wait = poller.WaitAsync().AsTask();
+        Thread.Sleep(50);
+        Assert.That(wait.IsCompleted, Is.False);
 
         // The context's Dispose waits for its sockets to close, and the poller holds one: dispose
         // it from another thread, as the wait's end lets the poller be disposed here.
