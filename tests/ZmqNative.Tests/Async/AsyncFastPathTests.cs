@@ -113,4 +113,81 @@ public class AsyncFastPathTests
             Assert.That(await pull.ReceiveStringAsync().AsTask().WaitAsync(Wait), Is.EqualTo("after"), "the socket lost its next message");
         }
     }
+
+    /// <summary>
+    /// One task's lock-free attempt is inside the socket when another task starts a send (made
+    /// to happen with a hook): the second waits for the first to leave instead of taking it for
+    /// a synchronous call on another thread (InvalidOperationException); both messages go out.
+    /// </summary>
+    [Test]
+    public async Task SendWhileAnotherTasksLockFreeAttemptIsInside_WaitsForIt()
+    {
+        using var context = new ZmqContext();
+        var (push, pull) = AsyncSemanticsTests.PushPull(context);
+        using (push)
+        using (pull)
+        {
+            var state = push.AsyncState;
+            using var waiting = new ManualResetEventSlim(false);
+            Task? second = null;
+            state.TestHoldWaitHook = () => waiting.Set();
+            state.TestFastPathHook = () =>
+            {
+                state.TestFastPathHook = null;
+                second = Task.Run(async () => await push.SendAsync("second"));
+                // Until the second send waits for this attempt, or failed instead of waiting.
+                SpinWait.SpinUntil(() => waiting.IsSet || second.IsCompleted, Wait);
+            };
+
+            await push.SendAsync("first");
+            Assert.That(second, Is.Not.Null, "the first send made no lock-free attempt");
+            await second!.WaitAsync(Wait);
+            state.TestHoldWaitHook = null;
+            Assert.That(waiting.IsSet, Is.True, "the second send never waited for the first");
+            Assert.That(pull.ReceiveString(), Is.EqualTo("first"));
+            Assert.That(pull.ReceiveString(), Is.EqualTo("second"));
+        }
+    }
+
+    /// <summary>
+    /// Many tasks send on one socket at once while a reader drains it: the lock-free attempts of
+    /// some meet the locked path of others (and each other) all the time. None may take another
+    /// task's attempt for a synchronous call (InvalidOperationException), and every message arrives.
+    /// </summary>
+    [Test]
+    public async Task ManyTasksSendingAtOnce_NeverMeetTheOneThreadRule_AndLoseNothing()
+    {
+        const int Tasks = 8, PerTask = 20_000;
+        using var context = new ZmqContext();
+        var (push, pull) = AsyncSemanticsTests.PushPull(context, hwm: 0); // no waiting: the sends stay on the lock-free path
+        using (push)
+        using (pull)
+        {
+            var reader = Task.Run(async () =>
+            {
+                var counts = new int[Tasks];
+                var frame = new byte[8];
+                for (int i = 0; i < Tasks * PerTask; i++)
+                {
+                    await pull.ReceiveAsync(frame);
+                    counts[frame[0]]++;
+                }
+
+                return counts;
+            });
+            using var start = new ManualResetEventSlim(false);
+            var senders = Enumerable.Range(0, Tasks).Select(t => Task.Run(async () =>
+            {
+                start.Wait();
+                var frame = new byte[] { (byte)t, 0, 0, 0 };
+                for (int i = 0; i < PerTask; i++)
+                {
+                    await push.SendAsync(frame);
+                }
+            })).ToArray();
+            start.Set();
+            await Task.WhenAll(senders).WaitAsync(Wait);
+            Assert.That(await reader.WaitAsync(Wait), Is.All.EqualTo(PerTask));
+        }
+    }
 }
