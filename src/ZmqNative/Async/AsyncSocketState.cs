@@ -22,8 +22,8 @@ internal sealed unsafe class AsyncSocketState
     private const int PoolLimit = 16;
 
     /// <summary>
-    /// How many times an operation that found no message (or no room) re-reads ZMQ_EVENTS and
-    /// retries, spinning then yielding between tries, before it is queued for the reactor: about
+    /// How many times an operation that found no message (or no room) re-reads the socket's
+    /// events and retries, spinning then yielding between tries, before it is queued: about
     /// ten short spins and ten yields, a few to some tens of microseconds.
     /// </summary>
     internal const int RetriesBeforeParking = 20;
