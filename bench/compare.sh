@@ -24,8 +24,11 @@
 #     --zmqperf PATH       a zmqperf.dll already built, or a NativeAOT zmqperf (bench/zmqperf-publish.sh
 #                          --aot) (default: build src/Perf in Release, ReadyToRun, first)
 #     --async              also run zmqperf with --async (SendAsync/ReceiveAsync) as the second zmqperf
-#                          (impl cs2) in the same alternating rounds: tcp_thr and tcp_lat only; the report's
-#                          "cs2/cs" column is then async/sync
+#                          (impl cs2) in the same alternating rounds: tcp_*, inproc_* (not proxy_thr); the
+#                          report's "cs2/cs" column is then async/sync
+#     --zmqperf3 PATH      a third zmqperf (impl cs3, given --async too when set), e.g. an older build to
+#                          compare with in the same rounds: its rows are in the samples CSV, and
+#                          bench/pairs.py prints any two impls' paired ratios
 #     --zmqperf2 PATH      a second zmqperf in the same alternating rounds (impl cs2), e.g. the NativeAOT one
 #                          with libzmq linked in (bench/zmqperf-publish.sh --aot-static): its static
 #                          archive must come from the same build as native/out/<rid>/libzmq.so
@@ -49,6 +52,7 @@ span=""
 warmup="--warmup"
 zmqperf=""
 zmqperf2=""
+zmqperf3=""
 cpus=""
 async=""
 while [ $# -gt 0 ]; do
@@ -64,9 +68,10 @@ while [ $# -gt 0 ]; do
     --no-warmup) warmup=""; shift ;;
     --zmqperf) zmqperf=$2; shift 2 ;;
     --zmqperf2) zmqperf2=$2; shift 2 ;;
+    --zmqperf3) zmqperf3=$2; shift 2 ;;
     --cpus) cpus=$2; shift 2 ;;
     --async) async="--async"; shift ;;
-    -h|--help) sed -n '2,30p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,33p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "compare: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -129,6 +134,10 @@ if [ -n "$zmqperf2" ]; then
     exit 1
   fi
 fi
+if [ -n "$zmqperf3" ]; then
+  case "$zmqperf3" in *.dll) cs3_run=(dotnet "$zmqperf3") ;; *) cs3_run=("$zmqperf3") ;; esac
+fi
+cs3_tool() { timeout "$timeout_s" "${pin[@]}" env ${ZMQPERF_DOTNET_ENV:-} "${cs3_run[@]}" "$@" $span $async; }
 cs2_tool() { timeout "$timeout_s" "${pin[@]}" env ${ZMQPERF_DOTNET_ENV:-} "${cs2_run[@]}" "$@" $span $async; }
 
 field() { sed -n "s|^$1: \([0-9.]*\) \[$2\].*|\1|p" | head -n 1; }
@@ -148,9 +157,9 @@ thr_count() { # about 1 GiB per run for large messages, between 20000 and --coun
 # run_one IMPL TEST SIZE: prints the measured number (msg/s or us), or nothing when the run failed.
 run_one() {
   local impl=$1 test=$2 size=$3 tool n port pid warm=""
-  case "$impl" in c) tool=c_tool ;; cs2) tool=cs2_tool; warm=$warmup ;; *) tool=cs_tool; warm=$warmup ;; esac
-  # --async: the inproc and proxy tools have no async form.
-  if [ "$impl" = cs2 ] && [ -n "$async" ] && [[ "$test" != tcp_* ]]; then return 0; fi
+  case "$impl" in c) tool=c_tool ;; cs2) tool=cs2_tool; warm=$warmup ;; cs3) tool=cs3_tool; warm=$warmup ;; *) tool=cs_tool; warm=$warmup ;; esac
+  # --async: the proxy tool has no async form.
+  if [[ "$impl" = cs[23] ]] && [ -n "$async" ] && [ "$test" = proxy_thr ]; then return 0; fi
   case "$test" in
     # --warmup (zmqperf only) lets tiered compilation finish before the clock starts: it runs
     # before the tool binds or connects, and the remote side starts once the local side listens.
@@ -176,11 +185,11 @@ run_one() {
 samples="$out/compare-samples.csv"
 echo "round,impl,test,size,value,unit" > "$samples"
 echo "compare: $rounds rounds; sizes $sizes; tests $tests; $(nproc) cores${cpus:+, every process on CPUs $cpus}; load average $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "compare: C tools $cperf; zmqperf $zmqperf${zmqperf2:+; zmqperf2 (cs2) $zmqperf2${async:+ with --async}} ${span:+(--span)} ${ZMQPERF_DOTNET_ENV:+env $ZMQPERF_DOTNET_ENV}; both load $c_lib"
+echo "compare: C tools $cperf; zmqperf $zmqperf${zmqperf2:+; zmqperf2 (cs2) $zmqperf2${async:+ with --async}}${zmqperf3:+; zmqperf3 (cs3) $zmqperf3${async:+ with --async}} ${span:+(--span)} ${ZMQPERF_DOTNET_ENV:+env $ZMQPERF_DOTNET_ENV}; both load $c_lib"
 start=$(date +%s)
 for ((round = 1; round <= rounds; round++)); do
   # Alternate who goes first, so a slow patch of the machine hits both alike.
-  if [ $((round % 2)) -eq 1 ]; then order="c cs${zmqperf2:+ cs2}"; else order="${zmqperf2:+cs2 }cs c"; fi
+  if [ $((round % 2)) -eq 1 ]; then order="c cs${zmqperf2:+ cs2}${zmqperf3:+ cs3}"; else order="${zmqperf3:+cs3 }${zmqperf2:+cs2 }cs c"; fi
   for test in $tests; do
     case "$test" in *_thr) unit=msg/s ;; *) unit=us ;; esac
     for size in $sizes; do

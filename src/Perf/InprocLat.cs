@@ -31,7 +31,7 @@ internal static class InprocLat
             {
                 using var rep = context.CreateSocket(ZmqSocketType.Rep);
                 rep.Connect(Endpoint);
-                using var loops = new LatencyLoops(rep, size, options.Span);
+                using var loops = new LatencyLoops(rep, size, options.Span, options.Async);
                 if (!loops.Pong(roundtrips))
                 {
                     throw new InvalidOperationException("message of incorrect size received");
@@ -45,7 +45,7 @@ internal static class InprocLat
         { Name = "inproc_lat worker" };
         worker.Start();
 
-        using var loops = new LatencyLoops(socket, size, options.Span);
+        using var loops = new LatencyLoops(socket, size, options.Span, options.Async);
         Console.WriteLine($"message size: {size} [B]");
         Console.WriteLine($"roundtrip count: {roundtrips}");
 

@@ -32,7 +32,7 @@ internal static class InprocThr
             {
                 using var push = context.CreateSocket(ZmqSocketType.Push);
                 push.Connect(Endpoint);
-                using var source = new ThroughputSource(push, size, options.Span);
+                using var source = new ThroughputSource(push, size, options.Span, options.Async);
                 source.Send(count);
             }
             catch (Exception e)
@@ -43,7 +43,7 @@ internal static class InprocThr
         { Name = "inproc_thr worker" };
         worker.Start();
 
-        var sink = new ThroughputSink(socket, size, options.Span);
+        var sink = new ThroughputSink(socket, size, options.Span, options.Async);
         Console.WriteLine($"message size: {size} [B]");
         Console.WriteLine($"message count: {count}");
         if (!sink.ReceiveOne())

@@ -30,7 +30,7 @@ namespace ZmqNative;
 /// own them: keep them open while registered.</para>
 /// <para>Interrupted waits (EINTR) are retried with the time that is left.</para>
 /// </remarks>
-public sealed unsafe class ZmqPoller : IDisposable
+public sealed unsafe partial class ZmqPoller : IDisposable
 {
     private const int NoDescriptor = -1;
 
@@ -366,7 +366,11 @@ public sealed unsafe class ZmqPoller : IDisposable
     /// Destroys the native poller and releases every registered socket (a socket disposed while
     /// registered closes now). Harmless when called again; callable from any thread.
     /// </summary>
-    public void Dispose() => _handle.Dispose();
+    public void Dispose()
+    {
+        _handle.Dispose();
+        Volatile.Read(ref _asyncWait)?.OnPollerDisposed(); // ends a pending WaitAsync, which lets the native poller go
+    }
 
     private static void CheckDescriptor(nint fd)
     {

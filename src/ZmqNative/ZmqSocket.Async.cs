@@ -106,6 +106,34 @@ public sealed partial class ZmqSocket
     public ValueTask SendMultipartAsync(IEnumerable<byte[]> frames, CancellationToken cancellationToken = default) =>
         StartVoid(new AsyncArgs { Kind = AsyncOperationKind.SendFrames, Frames = CheckedFrames(frames) }, cancellationToken);
 
+    /// <summary>
+    /// Sends a multipart message made of <see cref="ZmqMessage"/> frames, all or none, as
+    /// <see cref="SendMultipart(IEnumerable{ZmqMessage})"/> does; completes when libzmq has
+    /// accepted its first frame (the others are then always accepted too). No other task's frames
+    /// come between.
+    /// </summary>
+    /// <remarks>
+    /// <para><b>Ownership</b>, as the synchronous form: when the task completes successfully every
+    /// message is left empty (its content belongs to libzmq, nothing was copied). When it ends
+    /// canceled or failed, nothing was sent and every message keeps its content, to be sent again
+    /// or disposed by the caller. Do not use the messages (nor change the list) until the task
+    /// completes.</para>
+    /// <para><b>What completes it</b>: room for the first frame (a full high-water mark makes it
+    /// wait, never drop). <b>What cancels it</b>: <paramref name="cancellationToken"/>, while it waits.
+    /// <b>What it allocates</b>: nothing when the frames are an <see cref="IReadOnlyList{T}"/> of at
+    /// most 16 and there is room now; a list for other enumerables, a set to find repeated frames
+    /// past 16; a pooled operation object when it has to wait.</para>
+    /// </remarks>
+    /// <param name="frames">The messages, at least one, each at most once, none disposed.</param>
+    /// <param name="cancellationToken">Ends the wait with <see cref="OperationCanceledException"/>: then nothing was sent.</param>
+    /// <returns>A task that completes when the message is queued.</returns>
+    /// <exception cref="ArgumentException">There is no frame, or one is null, disposed or given twice: nothing was sent (thrown at the call).</exception>
+    /// <exception cref="ObjectDisposedException">The socket is disposed, or is disposed while the send waits: nothing was sent.</exception>
+    /// <exception cref="ContextTerminatedException">The context is shut down: nothing was sent.</exception>
+    /// <exception cref="InvalidOperationException">A synchronous call on another thread is inside the socket: nothing was sent.</exception>
+    public ValueTask SendMultipartAsync(IEnumerable<ZmqMessage> frames, CancellationToken cancellationToken = default) =>
+        StartVoid(new AsyncArgs { Kind = AsyncOperationKind.SendMessageFrames, MessageFrames = CheckedMessageFrames(frames) }, cancellationToken);
+
     /// <summary>Sends a multipart message of UTF-8 text frames, all or none; completes when libzmq has accepted it.</summary>
     /// <remarks>
     /// As <see cref="SendMultipartAsync(IEnumerable{byte[]}, CancellationToken)"/>. Allocation: a list
@@ -317,6 +345,49 @@ public sealed partial class ZmqSocket
         {
             return ValueTask.FromException<T>(e);
         }
+    }
+
+    /// <summary>The frames as a list, checked before anything is sent (no allocation for a short IReadOnlyList).</summary>
+    private static IReadOnlyList<ZmqMessage> CheckedMessageFrames(IEnumerable<ZmqMessage> frames)
+    {
+        ArgumentNullException.ThrowIfNull(frames);
+        var list = frames as IReadOnlyList<ZmqMessage> ?? frames.ToList();
+        if (list.Count == 0)
+        {
+            throw new ArgumentException("a message has at least one frame; nothing was sent", nameof(frames));
+        }
+
+        const int PairwiseLimit = 16;
+        var seen = list.Count > PairwiseLimit ? new HashSet<ZmqMessage>(ReferenceEqualityComparer.Instance) : null;
+        for (int i = 0; i < list.Count; i++)
+        {
+            var message = list[i] ?? throw new ArgumentException($"frame {i} is null; nothing was sent", nameof(frames));
+            if (message.IsDisposed)
+            {
+                throw new ArgumentException($"frame {i} is a disposed message; nothing was sent", nameof(frames));
+            }
+
+            bool repeated = false;
+            if (seen is not null)
+            {
+                repeated = !seen.Add(message);
+            }
+            else
+            {
+                for (int k = 0; k < i && !repeated; k++)
+                {
+                    repeated = ReferenceEquals(list[k], message);
+                }
+            }
+
+            if (repeated)
+            {
+                // The first send empties it: the second would silently send an empty frame.
+                throw new ArgumentException($"frame {i} is the same message as an earlier frame; nothing was sent", nameof(frames));
+            }
+        }
+
+        return list;
     }
 
     private static void ReturnRented(byte[]? rented)

@@ -55,6 +55,31 @@ public sealed unsafe partial class ZmqSocket
         return true;
     }
 
+    /// <summary>The busy flag's value while an async operation's lock-free attempt is inside (a synchronous call sets 1).</summary>
+    internal const int AsyncFastPathBusy = 2;
+
+    /// <summary>
+    /// Takes the busy flag (not thread-safe types only) for one lock-free attempt of the async
+    /// engine, with its own value so that another task's Start can tell it from a synchronous
+    /// call and wait for it. False when anyone is inside or the socket is disposed.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal bool TryEnterForAsyncFastPath()
+    {
+        if (Interlocked.CompareExchange(ref _busy, AsyncFastPathBusy, 0) != 0)
+        {
+            return false;
+        }
+
+        if (_disposeRequested)
+        {
+            Exit();
+            return false;
+        }
+
+        return true;
+    }
+
     /// <summary>Gives back what <see cref="TryEnterForAsync"/> took; closes the socket if it was disposed meanwhile.</summary>
     internal void ExitForAsync() => Exit();
 

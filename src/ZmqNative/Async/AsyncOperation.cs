@@ -8,6 +8,7 @@ internal enum AsyncOperationKind
     SendBytes,
     SendMessage,
     SendFrames,
+    SendMessageFrames,
     ReceiveBytes,
     ReceiveMessage,
     ReceiveString,
@@ -22,6 +23,7 @@ internal struct AsyncArgs
     public Memory<byte> ReceiveBuffer;
     public ZmqMessage? Message;
     public IReadOnlyList<byte[]>? Frames;
+    public IReadOnlyList<ZmqMessage>? MessageFrames;
 
     /// <summary>A pooled buffer holding SendData (text sends), returned when the operation ends.</summary>
     public byte[]? Rented;

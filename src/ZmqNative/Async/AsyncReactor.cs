@@ -16,11 +16,14 @@ internal sealed unsafe class AsyncReactor
 
     private static readonly object s_wakeContextGate = new();
     private static void* s_wakeContext;
+    private static AsyncReactor? s_shared;
     private static long s_wakeCount;
 
     private readonly object _gate = new();
     private readonly List<AsyncSocketState> _incoming = [];
     private readonly List<AsyncSocketState> _active = []; // the reactor thread's own
+    private readonly List<AsyncPollWait> _incomingWaits = [];
+    private readonly List<AsyncPollWait> _waits = []; // the reactor thread's own
     private readonly object _wakeSendGate = new();
     private Thread? _thread;
     private bool _stopping;
@@ -45,6 +48,19 @@ internal sealed unsafe class AsyncReactor
     internal string Describe() =>
         $"polling={_polling} cycles={Interlocked.Read(ref _cycles)} incoming={_incoming.Count} wakePending={Volatile.Read(ref _wakePending)} alive={_thread?.IsAlive}";
 
+    /// <summary>
+    /// The reactor of waits that belong to no context (a poller holding only raw descriptors):
+    /// one for the process, started by the first such wait, never stopped (a background thread).
+    /// </summary>
+    internal static AsyncReactor Shared
+    {
+        get
+        {
+            var reactor = Volatile.Read(ref s_shared);
+            return reactor ?? Interlocked.CompareExchange(ref s_shared, new AsyncReactor(), null) ?? s_shared!;
+        }
+    }
+
     /// <summary>The reactor's thread, for tests that check where continuations run.</summary>
     internal Thread? Thread => _thread;
 
@@ -58,14 +74,25 @@ internal sealed unsafe class AsyncReactor
                 throw new ObjectDisposedException(nameof(ZmqContext), "the socket's context is disposed");
             }
 
-            if (_thread is null)
+            StartThread();
+            _incoming.Add(state);
+        }
+
+        Wake();
+    }
+
+    /// <summary>A poller's pending WaitAsync: waited on with the sockets' fds until it ends. Throws when the context is disposed.</summary>
+    public void AddWait(AsyncPollWait wait)
+    {
+        lock (_gate)
+        {
+            if (_stopping)
             {
-                OpenWake();
-                _thread = new Thread(Run) { IsBackground = true, Name = "ZmqNative async" };
-                _thread.Start();
+                throw new ObjectDisposedException(nameof(ZmqContext), "the context of a socket in the poller is disposed");
             }
 
-            _incoming.Add(state);
+            StartThread();
+            _incomingWaits.Add(wait);
         }
 
         Wake();
@@ -98,6 +125,17 @@ internal sealed unsafe class AsyncReactor
 
         Interlocked.Exchange(ref _wakePending, 0);
         Wake();
+    }
+
+    /// <summary>Starts the thread with the first operation or wait (under <see cref="_gate"/>).</summary>
+    private void StartThread()
+    {
+        if (_thread is null)
+        {
+            OpenWake();
+            _thread = new Thread(Run) { IsBackground = true, Name = "ZmqNative async" };
+            _thread.Start();
+        }
     }
 
     private void OpenWake()
@@ -154,6 +192,7 @@ internal sealed unsafe class AsyncReactor
     private void Run()
     {
         var fresh = new List<AsyncSocketState>();
+        var freshWaits = new List<AsyncPollWait>();
         var items = new LibZmq.PollItems();
         int failures = 0;
         try
@@ -169,7 +208,20 @@ internal sealed unsafe class AsyncReactor
 
                     fresh.AddRange(_incoming);
                     _incoming.Clear();
+                    freshWaits.AddRange(_incomingWaits);
+                    _incomingWaits.Clear();
                 }
+
+                // The same rule for a poller's new wait: check it before waiting on its fds.
+                foreach (var wait in freshWaits)
+                {
+                    if (!wait.Check())
+                    {
+                        _waits.Add(wait);
+                    }
+                }
+
+                freshWaits.Clear();
 
                 // Before waiting on a new fd, ask the socket: what it already has never signals.
                 foreach (var state in fresh)
@@ -183,12 +235,48 @@ internal sealed unsafe class AsyncReactor
                 fresh.Clear();
                 bool anyThreadSafe = false;
                 int count = 0;
-                items.EnsureLength(_active.Count + 1);
+                int length = _active.Count + 1;
+                for (int i = _waits.Count - 1; i >= 0; i--)
+                {
+                    if (_waits[i].IsDone)
+                    {
+                        RemoveWaitAt(i); // ended by a cancellation or a disposal
+                    }
+                    else
+                    {
+                        length += _waits[i].Fds.Length;
+                    }
+                }
+
+                items.EnsureLength(length);
                 items.Set(count++, null, _wakeFd, (short)ZmqPollEvents.In);
                 foreach (var state in _active)
                 {
                     items.Set(count++, null, state.Fd, (short)ZmqPollEvents.In);
                     anyThreadSafe |= state.ThreadSafe;
+                }
+
+                // Pollers' waits after the sockets' states; the soonest deadline bounds the wait.
+                int timeoutMs = -1;
+                foreach (var wait in _waits)
+                {
+                    wait.FirstItem = count;
+                    foreach (var (fd, events) in wait.Fds)
+                    {
+                        items.Set(count++, null, fd, events);
+                    }
+
+                    anyThreadSafe |= wait.HasThreadSafe;
+                    int left = wait.RemainingMilliseconds;
+                    if (left >= 0 && (timeoutMs < 0 || left < timeoutMs))
+                    {
+                        timeoutMs = left;
+                    }
+                }
+
+                if (anyThreadSafe && (timeoutMs < 0 || timeoutMs > ThreadSafeRecheckMs))
+                {
+                    timeoutMs = ThreadSafeRecheckMs;
                 }
 
                 if (TestGate is { } gate)
@@ -199,7 +287,7 @@ internal sealed unsafe class AsyncReactor
                 }
 
                 _polling = _active.Count;
-                int rc = items.Poll(count, anyThreadSafe ? ThreadSafeRecheckMs : -1);
+                int rc = items.Poll(count, timeoutMs);
                 _polling = -1;
                 Interlocked.Increment(ref _cycles);
                 int errno = rc < 0 ? LibZmq.LastErrno() : 0;
@@ -219,6 +307,7 @@ internal sealed unsafe class AsyncReactor
                     }
 
                     SignalAll(onlyThreadSafe: false);
+                    CheckWaits(items, all: true);
                     continue;
                 }
 
@@ -226,8 +315,12 @@ internal sealed unsafe class AsyncReactor
                 if (rc == 0)
                 {
                     SignalAll(onlyThreadSafe: true);
+                    CheckWaits(items, all: true); // a deadline, or the thread-safe sockets' re-check
                     continue;
                 }
+
+                // The waits first: their items follow the states', whose removal below reorders _active only.
+                CheckWaits(items, all: items.Revents(0) != 0);
 
                 for (int i = _active.Count - 1; i >= 0; i--)
                 {
@@ -254,7 +347,48 @@ internal sealed unsafe class AsyncReactor
             }
 
             _active.Clear();
+            lock (_gate)
+            {
+                _waits.AddRange(_incomingWaits);
+                _incomingWaits.Clear();
+            }
+
+            foreach (var wait in _waits)
+            {
+                wait.OnReactorStopped();
+            }
+
+            _waits.Clear();
         }
+    }
+
+    /// <summary>
+    /// Re-checks the pollers' waits whose descriptors signalled or whose deadline passed (every
+    /// one when <paramref name="all"/>: a wake-up may be a disposal they must see), dropping the
+    /// ended ones.
+    /// </summary>
+    private void CheckWaits(LibZmq.PollItems items, bool all)
+    {
+        for (int i = _waits.Count - 1; i >= 0; i--)
+        {
+            var wait = _waits[i];
+            bool due = all || wait.RemainingMilliseconds == 0;
+            for (int k = 0; !due && k < wait.Fds.Length; k++)
+            {
+                due = items.Revents(wait.FirstItem + k) != 0;
+            }
+
+            if (due && wait.Check())
+            {
+                RemoveWaitAt(i);
+            }
+        }
+    }
+
+    private void RemoveWaitAt(int i)
+    {
+        _waits[i] = _waits[^1];
+        _waits.RemoveAt(_waits.Count - 1);
     }
 
     private void SignalAll(bool onlyThreadSafe)
