@@ -162,27 +162,11 @@ public sealed unsafe partial class ZmqPoller
         int marked = 0;
         try
         {
-            for (; marked < _count; marked++)
-            {
-                var socket = _entries[marked].Socket;
-                if (socket is not null)
-                {
-                    if (socket.DisposeRequested)
-                    {
-                        ThrowRegisteredSocketDisposed(socket);
-                    }
-
-                    socket.EnterBusy();
-                }
-            }
+            MarkSocketsBusy(ref marked);
         }
         catch
         {
-            for (int i = 0; i < marked; i++)
-            {
-                _entries[i].Socket?.ExitBusy();
-            }
-
+            UnmarkSocketsBusy(marked);
             Exit();
             throw;
         }
@@ -191,11 +175,7 @@ public sealed unsafe partial class ZmqPoller
     /// <summary>Lets the sockets and the poller go at the end of a WaitAsync (whichever thread ends it).</summary>
     internal void EndAsyncWait()
     {
-        for (int i = 0; i < _count; i++)
-        {
-            _entries[i].Socket?.ExitBusy();
-        }
-
+        UnmarkSocketsBusy(_count);
         Exit();
     }
 

@@ -298,20 +298,7 @@ public sealed unsafe partial class ZmqPoller : IDisposable
                 return 0;
             }
 
-            // Mark every socket busy for the wait (one thread at a time, zmq_socket(3)).
-            for (; marked < _count; marked++)
-            {
-                var socket = _entries[marked].Socket;
-                if (socket is not null)
-                {
-                    if (socket.DisposeRequested)
-                    {
-                        ThrowRegisteredSocketDisposed(socket);
-                    }
-
-                    socket.EnterBusy();
-                }
-            }
+            MarkSocketsBusy(ref marked);
 
             // EINTR: the set waits again for the time left (ZmqWait).
             int hits = _set.Wait(_count, Deadline.FromMilliseconds(timeoutMs), _hits);
@@ -326,12 +313,38 @@ public sealed unsafe partial class ZmqPoller : IDisposable
         }
         finally
         {
-            for (int i = 0; i < marked; i++)
-            {
-                _entries[i].Socket?.ExitBusy();
-            }
-
+            UnmarkSocketsBusy(marked);
             Exit();
+        }
+    }
+
+    /// <summary>
+    /// Marks every registered socket busy for a wait (one thread at a time, zmq_socket(3)), counting
+    /// in <paramref name="marked"/> those marked so far so that the caller can undo them when one fails.
+    /// </summary>
+    private void MarkSocketsBusy(ref int marked)
+    {
+        for (; marked < _count; marked++)
+        {
+            var socket = _entries[marked].Socket;
+            if (socket is not null)
+            {
+                if (socket.DisposeRequested)
+                {
+                    ThrowRegisteredSocketDisposed(socket);
+                }
+
+                socket.EnterBusy();
+            }
+        }
+    }
+
+    /// <summary>Lets go of the first <paramref name="marked"/> sockets marked by <see cref="MarkSocketsBusy"/>.</summary>
+    private void UnmarkSocketsBusy(int marked)
+    {
+        for (int i = 0; i < marked; i++)
+        {
+            _entries[i].Socket?.ExitBusy();
         }
     }
 
