@@ -302,23 +302,22 @@ public class FreelanceClientAsyncTests
         var random = new Random(19);
         int answered = 0, cancelled = 0;
         var wrong = new List<string>();
+
+        // The cancellations come from a thread of their own: a call can complete before RequestAsync
+        // even returns (the engine retries a receive briefly before parking it, and an inproc round trip
+        // fits in that), so a cancel made by this thread after the call returned would never race.
+        using var canceller = new Canceller();
         for (int i = 0; i < 2000; i++)
         {
             using var cancel = new CancellationTokenSource();
-            var call = client.RequestAsync(i.ToString(System.Globalization.CultureInfo.InvariantCulture), cancel.Token);
-            if (i % 10 != 9)
+            bool racing = i % 10 != 9;
+            if (racing)
             {
-                // Spin (no sleep: its granularity is far coarser than a round trip) for 0 to 1.5 round trips.
-                double delay = random.NextDouble() * 1.5 * median;
-                long start = System.Diagnostics.Stopwatch.GetTimestamp();
-                while (System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalMicroseconds < delay)
-                {
-                    Thread.SpinWait(20);
-                }
-
-                cancel.Cancel();
+                // 0 to 1.5 round trips after the call starts (spun: sleep is far coarser than a round trip).
+                canceller.CancelAfter(cancel, random.NextDouble() * 1.5 * median);
             }
 
+            var call = client.RequestAsync(i.ToString(System.Globalization.CultureInfo.InvariantCulture), cancel.Token);
             try
             {
                 string? reply = await call;
@@ -331,6 +330,11 @@ public class FreelanceClientAsyncTests
             catch (OperationCanceledException)
             {
                 cancelled++;
+            }
+
+            if (racing)
+            {
+                canceller.WaitDone();
             }
         }
 
@@ -383,5 +387,63 @@ public class FreelanceClientAsyncTests
 
         Assert.That(Task.WaitAll(calls, Wait), Is.True);
         Assert.That(calls.Select(c => c.Result), Is.EqualTo(Enumerable.Range(0, 100).Select(i => "A:" + i)));
+    }
+}
+
+/// <summary>Cancels a token source a given number of microseconds after being asked, from its own thread.</summary>
+internal sealed class Canceller : IDisposable
+{
+    private readonly SemaphoreSlim _go = new(0);
+    private readonly SemaphoreSlim _done = new(0);
+    private readonly Thread _thread;
+    private CancellationTokenSource? _source;
+    private double _delayMicroseconds;
+    private volatile bool _stopping;
+
+    public Canceller()
+    {
+        _thread = new Thread(Run) { IsBackground = true, Name = "test canceller" };
+        _thread.Start();
+    }
+
+    /// <summary>Cancels <paramref name="source"/> about <paramref name="microseconds"/> from now, spinning on the canceller's thread.</summary>
+    public void CancelAfter(CancellationTokenSource source, double microseconds)
+    {
+        _source = source;
+        _delayMicroseconds = microseconds;
+        _go.Release();
+    }
+
+    /// <summary>Waits until the last <see cref="CancelAfter"/> has cancelled its source.</summary>
+    public void WaitDone() => Assert.That(_done.Wait(TimeSpan.FromSeconds(30)), Is.True, "the canceller did not cancel");
+
+    public void Dispose()
+    {
+        _stopping = true;
+        _go.Release();
+        _thread.Join();
+        _go.Dispose();
+        _done.Dispose();
+    }
+
+    private void Run()
+    {
+        while (true)
+        {
+            _go.Wait();
+            if (_stopping)
+            {
+                return;
+            }
+
+            long start = System.Diagnostics.Stopwatch.GetTimestamp();
+            while (System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalMicroseconds < _delayMicroseconds)
+            {
+                Thread.SpinWait(20);
+            }
+
+            _source!.Cancel();
+            _done.Release();
+        }
     }
 }
