@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using ZmqNative.Tests.Polling;
 
 namespace ZmqNative.Tests.Async;
 
@@ -13,36 +14,19 @@ namespace ZmqNative.Tests.Async;
 [TestFixture(false)]
 [CancelAfter(60_000)]
 [NonParallelizable]
-public class AsyncPollerTests
+public class AsyncPollerTests : PollerBackendFixture
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
 
-    private readonly bool _draft;
-    private ZmqContext _context = null!;
-
     public AsyncPollerTests(bool draft)
+        : base(draft)
     {
-        _draft = draft;
     }
-
-    [SetUp]
-    public void SetUp()
-    {
-        if (_draft && !Zmq.Has("draft"))
-        {
-            Assert.Ignore("the loaded libzmq has no draft API");
-        }
-
-        _context = new ZmqContext();
-    }
-
-    [TearDown]
-    public void TearDown() => _context.Dispose();
 
     [Test]
     public async Task WaitAsync_EachOfSeveralSockets_CompletesWithThatOneReady()
     {
-        var pairs = Enumerable.Range(0, 3).Select(_ => AsyncSemanticsTests.PushPull(_context)).ToArray();
+        var pairs = Enumerable.Range(0, 3).Select(_ => AsyncSemanticsTests.PushPull(Context)).ToArray();
         try
         {
             using var poller = NewPoller();
@@ -79,7 +63,7 @@ public class AsyncPollerTests
     [Test]
     public async Task WaitAsync_SomethingAlreadyReady_CompletesAtOnce()
     {
-        var (push, pull) = AsyncSemanticsTests.PushPull(_context);
+        var (push, pull) = AsyncSemanticsTests.PushPull(Context);
         using (push)
         using (pull)
         {
@@ -101,7 +85,7 @@ public class AsyncPollerTests
     [Test]
     public async Task WaitAsync_ReadinessTheFdWillNeverSignal_IsNotLost()
     {
-        var (push, pull) = AsyncSemanticsTests.PushPull(_context);
+        var (push, pull) = AsyncSemanticsTests.PushPull(Context);
         using (push)
         using (pull)
         {
@@ -120,13 +104,13 @@ public class AsyncPollerTests
     [Test]
     public async Task WaitAsync_SignalWhileTheReactorIsNotWaiting_IsNotLost()
     {
-        var (push, pull) = AsyncSemanticsTests.PushPull(_context);
+        var (push, pull) = AsyncSemanticsTests.PushPull(Context);
         using (push)
         using (pull)
         {
             using var poller = NewPoller();
             poller.Add(pull, ZmqPollEvents.In);
-            var reactor = _context.AsyncReactor;
+            var reactor = Context.AsyncReactor;
             using var gate = new ManualResetEventSlim(false);
             reactor.TestGate = gate;
             try
@@ -149,7 +133,7 @@ public class AsyncPollerTests
     [Test]
     public async Task WaitAsync_Timeout_CompletesWithZero_AndNothingReady()
     {
-        var (push, pull) = AsyncSemanticsTests.PushPull(_context);
+        var (push, pull) = AsyncSemanticsTests.PushPull(Context);
         using (push)
         using (pull)
         {
@@ -169,7 +153,7 @@ public class AsyncPollerTests
     [Test]
     public async Task WaitAsync_Canceled_EndsCanceled_AndLetsThePollerAndSocketsGo()
     {
-        var (push, pull) = AsyncSemanticsTests.PushPull(_context);
+        var (push, pull) = AsyncSemanticsTests.PushPull(Context);
         using (push)
         using (pull)
         {
@@ -195,7 +179,7 @@ public class AsyncPollerTests
     [Test]
     public async Task WaitAsync_WhileAnotherIsPending_IsRejected_AsIsUseOfItsSockets()
     {
-        var (push, pull) = AsyncSemanticsTests.PushPull(_context);
+        var (push, pull) = AsyncSemanticsTests.PushPull(Context);
         using (push)
         using (pull)
         {
@@ -215,7 +199,7 @@ public class AsyncPollerTests
     [Test]
     public void WaitAsync_PollerDisposedWhilePending_EndsWithObjectDisposed()
     {
-        var (push, pull) = AsyncSemanticsTests.PushPull(_context);
+        var (push, pull) = AsyncSemanticsTests.PushPull(Context);
         using (push)
         using (pull)
         {
@@ -234,7 +218,7 @@ public class AsyncPollerTests
     [Test]
     public void WaitAsync_SocketDisposedWhilePending_EndsWithObjectDisposed()
     {
-        var (push, pull) = AsyncSemanticsTests.PushPull(_context);
+        var (push, pull) = AsyncSemanticsTests.PushPull(Context);
         using (push)
         {
             using var poller = NewPoller();
@@ -299,10 +283,10 @@ public class AsyncPollerTests
     [Test]
     public async Task WaitAsync_ThreadSafeDraftSockets()
     {
-        using var server = _context.CreateSocket(ZmqSocketType.Server);
+        using var server = Context.CreateSocket(ZmqSocketType.Server);
         string endpoint = AsyncSemanticsTests.Endpoint();
         server.Bind(endpoint);
-        using var client = _context.CreateSocket(ZmqSocketType.Client);
+        using var client = Context.CreateSocket(ZmqSocketType.Client);
         client.Connect(endpoint);
         using var poller = NewPoller();
         poller.Add(server, ZmqPollEvents.In);
@@ -324,5 +308,4 @@ public class AsyncPollerTests
         }
     }
 
-    private ZmqPoller NewPoller() => new(_draft ? ZmqPollerBackend.DraftPoller : ZmqPollerBackend.Poll);
 }

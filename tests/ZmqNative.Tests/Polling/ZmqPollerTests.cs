@@ -9,39 +9,22 @@ namespace ZmqNative.Tests.Polling;
 [TestFixture(true)]
 [TestFixture(false)]
 [CancelAfter(30_000)]
-public class ZmqPollerTests
+public class ZmqPollerTests : PollerBackendFixture
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan Short = TimeSpan.FromMilliseconds(50);
 
-    private readonly bool _draft;
-    private ZmqContext _context = null!;
-
     public ZmqPollerTests(bool draft)
+        : base(draft)
     {
-        _draft = draft;
     }
-
-    [SetUp]
-    public void SetUp()
-    {
-        if (_draft && !Zmq.Has("draft"))
-        {
-            Assert.Ignore("the loaded libzmq has no draft API");
-        }
-
-        _context = new ZmqContext();
-    }
-
-    [TearDown]
-    public void TearDown() => _context.Dispose();
 
     [Test]
     public void Backend_AsChosen_IsUsed()
     {
         using var poller = NewPoller();
 
-        Assert.That(poller.Backend, Is.EqualTo(_draft ? ZmqPollerBackend.DraftPoller : ZmqPollerBackend.Poll));
+        Assert.That(poller.Backend, Is.EqualTo(Draft ? ZmqPollerBackend.DraftPoller : ZmqPollerBackend.Poll));
     }
 
     [Test]
@@ -317,7 +300,7 @@ public class ZmqPollerTests
         using var poller = NewPoller();
         poller.Add(pulls[0], ZmqPollEvents.In);
 
-        _context.Shutdown();
+        Context.Shutdown();
 
         Assert.Throws<ContextTerminatedException>(() => poller.Wait(Wait));
     }
@@ -330,7 +313,7 @@ public class ZmqPollerTests
         poller.Add(pulls[0], ZmqPollEvents.In);
         var waiting = Task.Run(() => poller.Wait(Timeout.InfiniteTimeSpan));
         // Shutdown ends a wait that has begun, and makes one that begins later fail at once.
-        _context.Shutdown();
+        Context.Shutdown();
 
         var error = Assert.Throws<AggregateException>(() => waiting.Wait(Wait))!;
         Assert.That(error.InnerException, Is.TypeOf<ContextTerminatedException>());
@@ -428,7 +411,6 @@ public class ZmqPollerTests
         }
     }
 
-    private ZmqPoller NewPoller() => new(_draft ? ZmqPollerBackend.DraftPoller : ZmqPollerBackend.Poll);
 
     /// <summary>Waits on the poller until <paramref name="condition"/> holds after a wait, at most <see cref="Wait"/> in all.</summary>
     private static void WaitUntil(ZmqPoller poller, Func<bool> condition)
@@ -456,9 +438,9 @@ public class ZmqPollerTests
         for (int i = 0; i < count; i++)
         {
             string endpoint = "inproc://poller-" + Guid.NewGuid().ToString("N");
-            pulls[i] = _context.CreateSocket(ZmqSocketType.Pull);
+            pulls[i] = Context.CreateSocket(ZmqSocketType.Pull);
             pulls[i].Bind(endpoint);
-            pushes[i] = _context.CreateSocket(ZmqSocketType.Push);
+            pushes[i] = Context.CreateSocket(ZmqSocketType.Push);
             pushes[i].Connect(endpoint);
         }
 
